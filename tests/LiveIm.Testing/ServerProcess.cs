@@ -1,0 +1,154 @@
+using System.Diagnostics;
+using System.Net.Sockets;
+using System.Text;
+
+namespace LiveIm.Testing;
+
+/// <summary>
+/// A real server process (nats-server, redis-server) started on loopback on a free port.
+/// It can be stopped and started again on the same port, which is how tests prove that
+/// clients heal after a server restart.
+/// </summary>
+public abstract class ServerProcess : IAsyncDisposable
+{
+    private readonly StringBuilder _output = new();
+    private Process? _process;
+
+    protected ServerProcess(int port)
+    {
+        Port = port;
+    }
+
+    /// <summary>The loopback TCP port the server listens on.</summary>
+    public int Port { get; }
+
+    /// <summary>The last lines the server printed (for failure messages).</summary>
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return _output.ToString();
+            }
+        }
+    }
+
+    /// <summary>True while the process runs.</summary>
+    public bool IsRunning => _process is { HasExited: false };
+
+    protected abstract string FileName { get; }
+
+    protected abstract IEnumerable<string> Arguments { get; }
+
+    /// <summary>Starts the process and waits until its port accepts connections.</summary>
+    public async Task StartAsync(TimeSpan? timeout = null)
+    {
+        if (IsRunning)
+        {
+            return;
+        }
+
+        var psi = new ProcessStartInfo(FileName)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var arg in Arguments)
+        {
+            psi.ArgumentList.Add(arg);
+        }
+
+        var process = new Process { StartInfo = psi, EnableRaisingEvents = true };
+        process.OutputDataReceived += (_, e) => Append(e.Data);
+        process.ErrorDataReceived += (_, e) => Append(e.Data);
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        _process = process;
+
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(15));
+        while (DateTime.UtcNow < deadline)
+        {
+            if (process.HasExited)
+            {
+                throw new InvalidOperationException($"{FileName} exited with code {process.ExitCode}:\n{Output}");
+            }
+
+            try
+            {
+                using var probe = new TcpClient();
+                await probe.ConnectAsync("127.0.0.1", Port);
+                return;
+            }
+            catch (SocketException)
+            {
+                await Task.Delay(25);
+            }
+        }
+
+        throw new TimeoutException($"{FileName} did not accept connections on port {Port}:\n{Output}");
+    }
+
+    /// <summary>Kills the process (SIGKILL: a crash, not a clean shutdown) and waits for it to exit.</summary>
+    public async Task StopAsync()
+    {
+        var process = _process;
+        _process = null;
+        if (process is null)
+        {
+            return;
+        }
+
+        try
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+            }
+
+            await process.WaitForExitAsync();
+        }
+        catch (InvalidOperationException)
+        {
+            // Already gone.
+        }
+        finally
+        {
+            process.Dispose();
+        }
+    }
+
+    /// <summary>Stops, waits <paramref name="downtime"/>, and starts again on the same port.</summary>
+    public async Task RestartAsync(TimeSpan downtime)
+    {
+        await StopAsync();
+        await Task.Delay(downtime);
+        await StartAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        GC.SuppressFinalize(this);
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_output)
+        {
+            if (_output.Length > 64 * 1024)
+            {
+                _output.Remove(0, 32 * 1024);
+            }
+
+            _output.AppendLine(line);
+        }
+    }
+}

@@ -1,0 +1,153 @@
+using System.Text.Json;
+using LiveIm.Core.Events;
+using LiveIm.Core.Serialization;
+using LiveIm.SignalR;
+
+namespace LiveIm.Client;
+
+/// <summary>
+/// A LiveIm room connection: join a room, send chat, gifts and likes, receive the room's events in order.
+/// Tracks the highest reliable seq it has received so that <see cref="ResumeAsync"/> after a reconnect
+/// gets exactly the missed gifts; drops a reliable event it already has.
+/// </summary>
+public sealed class RoomClient : IAsyncDisposable
+{
+    private readonly HubConnection _connection;
+    private readonly object _gate = new();
+    private string? _roomId;
+    private long _lastSeq;
+
+    public RoomClient(RoomClientOptions options)
+    {
+        _connection = new HubConnection(new HubConnectionOptions
+        {
+            Url = new Uri(options.GatewayUrl, "/hubs/room"),
+            AccessTokenProvider = options.AccessToken is null ? null : () => options.AccessToken,
+            SkipNegotiation = options.SkipNegotiation,
+            LoggerFactory = options.LoggerFactory,
+        });
+        _connection.On("events", OnEvents);
+    }
+
+    /// <summary>Raised for each <c>events</c> batch, in order, on the receive loop: do not block in it.</summary>
+    public event Action<IReadOnlyList<RoomEvent>>? EventsReceived;
+
+    /// <summary>Raised once when the connection ends (the exception says why; null for a clean stop).</summary>
+    public event Func<Exception?, Task>? Closed
+    {
+        add => _connection.Closed += value;
+        remove => _connection.Closed -= value;
+    }
+
+    /// <summary>The room joined last, or null.</summary>
+    public string? RoomId => _roomId;
+
+    /// <summary>Highest reliable seq received in the current room (0 when none).</summary>
+    public long LastSeq => Interlocked.Read(ref _lastSeq);
+
+    /// <summary>The underlying hub connection (for raw calls and hostile-input tests).</summary>
+    public HubConnection Connection => _connection;
+
+    /// <summary>Connects and completes the handshake.</summary>
+    public Task ConnectAsync(CancellationToken cancellationToken = default) => _connection.StartAsync(cancellationToken);
+
+    /// <summary>Joins a room; with <paramref name="lastSeq"/>, resumes after it.</summary>
+    public async Task<JoinResult> JoinRoomAsync(string roomId, long? lastSeq = null, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            if (_roomId != roomId)
+            {
+                Interlocked.Exchange(ref _lastSeq, lastSeq ?? 0);
+            }
+
+            _roomId = roomId;
+        }
+
+        return await Call<JoinResult>("JoinRoom", [roomId, lastSeq], cancellationToken);
+    }
+
+    /// <summary>Joins <see cref="RoomId"/> again after its last received seq (use on a new connection after a drop).</summary>
+    public Task<JoinResult> ResumeAsync(string roomId, long lastSeq, CancellationToken cancellationToken = default) =>
+        JoinRoomAsync(roomId, lastSeq, cancellationToken);
+
+    /// <summary>Leaves the room.</summary>
+    public async Task LeaveRoomAsync(CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await _connection.InvokeAsync("LeaveRoom", [], cancellationToken);
+        }
+        catch (SignalR.HubException ex)
+        {
+            throw RoomClientException.Parse(ex.Message, ex);
+        }
+
+        _roomId = null;
+    }
+
+    /// <summary>Sends a chat line.</summary>
+    public Task<ChatResult> SendChatAsync(string text, CancellationToken cancellationToken = default) =>
+        Call<ChatResult>("SendChat", [text], cancellationToken);
+
+    /// <summary>Sends a gift; retry with the same <paramref name="clientMsgId"/> until acknowledged.</summary>
+    public Task<GiftResult> SendGiftAsync(string giftId, int count, string clientMsgId, CancellationToken cancellationToken = default) =>
+        Call<GiftResult>("SendGift", [giftId, count, clientMsgId], cancellationToken);
+
+    /// <summary>Sends likes.</summary>
+    public Task<LikeResult> SendLikeAsync(int count, CancellationToken cancellationToken = default) =>
+        Call<LikeResult>("SendLike", [count], cancellationToken);
+
+    /// <summary>Closes the connection.</summary>
+    public Task StopAsync(CancellationToken cancellationToken = default) => _connection.StopAsync(cancellationToken);
+
+    public ValueTask DisposeAsync() => _connection.DisposeAsync();
+
+    private async Task<T> Call<T>(string method, object?[] args, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _connection.InvokeAsync<T>(method, args, cancellationToken);
+        }
+        catch (SignalR.HubException ex)
+        {
+            throw RoomClientException.Parse(ex.Message, ex);
+        }
+    }
+
+    private void OnEvents(JsonElement[] args)
+    {
+        if (args.Length == 0 || args[0].ValueKind != JsonValueKind.Array)
+        {
+            return;
+        }
+
+        var batch = new List<RoomEvent>(args[0].GetArrayLength());
+        foreach (var element in args[0].EnumerateArray())
+        {
+            var e = element.Deserialize(LiveImJson.Default.RoomEvent);
+            if (e is null)
+            {
+                continue;
+            }
+
+            if (e.Seq is { } seq)
+            {
+                // The server already delivers each seq once per connection; this guards a resume that overlaps.
+                if (seq <= LastSeq && Lane.IsReliable(e.Lane))
+                {
+                    continue;
+                }
+
+                Interlocked.Exchange(ref _lastSeq, seq);
+            }
+
+            batch.Add(e);
+        }
+
+        if (batch.Count > 0)
+        {
+            EventsReceived?.Invoke(batch);
+        }
+    }
+}

@@ -1,0 +1,13 @@
+namespace LiveIm.Client;
+
+/// <summary>Result of <c>JoinRoom</c>.</summary>
+public sealed record JoinResult(string RoomId, long Seq, bool Recovered, long Online, long ServerTime);
+
+/// <summary>Result of <c>SendChat</c>: <c>ok</c> (later: <c>sampled</c>).</summary>
+public sealed record ChatResult(long Id, string Status);
+
+/// <summary>Result of <c>SendGift</c>: <c>ok</c> or <c>duplicate</c>.</summary>
+public sealed record GiftResult(long Id, long Seq, string Status);
+
+/// <summary>Result of <c>SendLike</c>.</summary>
+public sealed record LikeResult(long Id, string Status);

@@ -1,0 +1,32 @@
+namespace LiveIm.Core.Errors;
+
+/// <summary>
+/// Stable error codes. A client branches on the code: every hub error message is <c>"&lt;code&gt;: &lt;detail&gt;"</c>.
+/// Codes are never renamed; new ones are only added (docs/protocol.md lists them all).
+/// </summary>
+public static class ErrorCodes
+{
+    /// <summary>The room id does not match <c>^[A-Za-z0-9_-]{1,64}$</c>.</summary>
+    public const string InvalidRoom = "invalid_room";
+
+    /// <summary>An argument is missing, of the wrong type, or out of range.</summary>
+    public const string InvalidArgument = "invalid_argument";
+
+    /// <summary>The call needs a joined room and the connection is in none.</summary>
+    public const string NotJoined = "not_joined";
+
+    /// <summary>No identity, or an identity that could not be verified.</summary>
+    public const string Unauthorized = "unauthorized";
+
+    /// <summary>The identity is known but its role may not do this.</summary>
+    public const string Forbidden = "forbidden";
+
+    /// <summary>Too many calls; the message carries <c>retryAfterMs=&lt;n&gt;</c>.</summary>
+    public const string RateLimited = "rate_limited";
+
+    /// <summary>A backend (bus, store) is down or timed out; retry later.</summary>
+    public const string Unavailable = "unavailable";
+
+    /// <summary>The hub method does not exist or was called with the wrong arguments.</summary>
+    public const string UnknownMethod = "unknown_method";
+}

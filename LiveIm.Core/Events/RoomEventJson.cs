@@ -1,0 +1,194 @@
+using System.Buffers;
+using System.Buffers.Text;
+using System.Text.Json;
+using LiveIm.Core.Serialization;
+
+namespace LiveIm.Core.Events;
+
+/// <summary>
+/// The wire JSON of a room event, built so that the <c>id</c> and <c>seq</c> can be filled in later by the
+/// atomic Redis script that assigns them (RoomService persists and sequences in one step):
+/// <c>{"roomId":"r"</c> (head) + <c>,"id":N,"seq":S</c> + <c>,"lane":...}</c> (tail).
+/// </summary>
+public static class RoomEventJson
+{
+    private static readonly JsonWriterOptions WriterOptions = new() { Indented = false, SkipValidation = false };
+
+    /// <summary>The head: <c>{"roomId":"&lt;roomId&gt;"</c>.</summary>
+    public static byte[] Head(string roomId)
+    {
+        var buffer = new ArrayBufferWriter<byte>(96);
+        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("roomId"u8, roomId);
+            writer.WriteEndObject();
+        }
+
+        // Drop the closing brace: {"roomId":"r"}  ->  {"roomId":"r"
+        return buffer.WrittenSpan[..^1].ToArray();
+    }
+
+    /// <summary>The tail: every field after <c>seq</c>, starting with a comma and ending with the closing brace.</summary>
+    public static byte[] Tail(RoomEvent e)
+    {
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("lane"u8, e.Lane);
+            writer.WriteString("type"u8, e.Type);
+            if (e.From is { } from)
+            {
+                writer.WriteStartObject("from"u8);
+                writer.WriteString("userId"u8, from.UserId);
+                writer.WriteString("name"u8, from.Name);
+                writer.WriteString("role"u8, from.Role);
+                writer.WriteEndObject();
+            }
+
+            if (e.Text is { } text)
+            {
+                writer.WriteString("text"u8, text);
+            }
+
+            if (e.Gift is { } gift)
+            {
+                writer.WriteStartObject("gift"u8);
+                writer.WriteString("giftId"u8, gift.GiftId);
+                writer.WriteNumber("count"u8, gift.Count);
+                writer.WriteEndObject();
+            }
+
+            if (e.Likes is { } likes)
+            {
+                writer.WriteNumber("likes"u8, likes);
+            }
+
+            if (e.Online is { } online)
+            {
+                writer.WriteNumber("online"u8, online);
+            }
+
+            writer.WriteNumber("serverTs"u8, e.ServerTs);
+            if (e.StreamTs is { } streamTs)
+            {
+                writer.WriteNumber("streamTs"u8, streamTs);
+            }
+            else
+            {
+                writer.WriteNull("streamTs"u8);
+            }
+
+            writer.WriteEndObject();
+        }
+
+        // {"lane":...}  ->  ,"lane":...}
+        var written = buffer.WrittenSpan;
+        var tail = new byte[written.Length];
+        tail[0] = (byte)',';
+        written[1..].CopyTo(tail.AsSpan(1));
+        return tail;
+    }
+
+    /// <summary>Joins head, id, seq (null for the best-effort lanes) and tail into the full event JSON.</summary>
+    public static byte[] Compose(ReadOnlySpan<byte> head, long id, long? seq, ReadOnlySpan<byte> tail)
+    {
+        Span<byte> middle = stackalloc byte[64];
+        var n = 0;
+        n += Copy(",\"id\":"u8, middle[n..]);
+        Utf8Formatter.TryFormat(id, middle[n..], out var w);
+        n += w;
+        n += Copy(",\"seq\":"u8, middle[n..]);
+        if (seq is { } s)
+        {
+            Utf8Formatter.TryFormat(s, middle[n..], out w);
+            n += w;
+        }
+        else
+        {
+            n += Copy("null"u8, middle[n..]);
+        }
+
+        var result = new byte[head.Length + n + tail.Length];
+        head.CopyTo(result);
+        middle[..n].CopyTo(result.AsSpan(head.Length));
+        tail.CopyTo(result.AsSpan(head.Length + n));
+        return result;
+    }
+
+    /// <summary>The full wire JSON of an event.</summary>
+    public static byte[] Serialize(RoomEvent e) => Compose(Head(e.RoomId), e.Id, e.Seq, Tail(e));
+
+    /// <summary>Parses an event (clients, tests). Throws <see cref="JsonException"/> on malformed input.</summary>
+    public static RoomEvent Deserialize(ReadOnlySpan<byte> json) =>
+        JsonSerializer.Deserialize(json, LiveImJson.Default.RoomEvent) ?? throw new JsonException("null event");
+
+    /// <summary>
+    /// Reads just <c>id</c>, <c>seq</c> and <c>lane</c> from an event's JSON without materializing it
+    /// (the gateway routes and de-duplicates on these; the rest passes through untouched).
+    /// </summary>
+    public static bool TryReadRouting(ReadOnlySpan<byte> json, out long id, out long? seq, out string? lane)
+    {
+        id = 0;
+        seq = null;
+        lane = null;
+        var found = 0;
+        try
+        {
+            var reader = new Utf8JsonReader(json);
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                return false;
+            }
+
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                if (reader.ValueTextEquals("id"u8))
+                {
+                    reader.Read();
+                    id = reader.GetInt64();
+                    found++;
+                }
+                else if (reader.ValueTextEquals("seq"u8))
+                {
+                    reader.Read();
+                    seq = reader.TokenType == JsonTokenType.Null ? null : reader.GetInt64();
+                    found++;
+                }
+                else if (reader.ValueTextEquals("lane"u8))
+                {
+                    reader.Read();
+                    lane = reader.GetString();
+                    found++;
+                }
+                else
+                {
+                    reader.Read();
+                    reader.Skip();
+                }
+
+                if (found == 3)
+                {
+                    return lane is not null;
+                }
+            }
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
+
+        return false;
+    }
+
+    private static int Copy(ReadOnlySpan<byte> source, Span<byte> destination)
+    {
+        source.CopyTo(destination);
+        return source.Length;
+    }
+}

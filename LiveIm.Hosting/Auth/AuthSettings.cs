@@ -1,0 +1,60 @@
+using System.Text;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Hosting;
+
+namespace LiveIm.Hosting.Auth;
+
+/// <summary>
+/// Configuration section <c>Auth</c>: the HS256 signing key shared by RoomService (which issues dev tokens) and the
+/// gateways (which verify every token). Outside Development a missing or development key stops the process.
+/// </summary>
+public sealed class AuthSettings
+{
+    /// <summary>The key local runs use when none is configured. Never valid outside Development.</summary>
+    public const string DevelopmentSigningKey = "liveim-DEVELOPMENT-ONLY-signing-key-not-a-secret-0001";
+
+    /// <summary>The setting that holds the key (environment: <c>Auth__SigningKey</c>).</summary>
+    public const string SigningKeySetting = "Auth:SigningKey";
+
+    /// <summary>Shortest accepted key: HS256 wants at least 256 bits.</summary>
+    public const int MinKeyBytes = 32;
+
+    /// <summary>The signing key.</summary>
+    public required string SigningKey { get; init; }
+
+    /// <summary>True when the development key is in use (logged loudly at start-up).</summary>
+    public bool IsDevelopmentKey => SigningKey == DevelopmentSigningKey;
+
+    /// <summary>The key bytes.</summary>
+    public byte[] KeyBytes => Encoding.UTF8.GetBytes(SigningKey);
+
+    /// <summary>Reads the key; in Development falls back to <see cref="DevelopmentSigningKey"/>, elsewhere refuses.</summary>
+    public static AuthSettings Resolve(IConfiguration configuration, IHostEnvironment environment)
+    {
+        var key = configuration[SigningKeySetting];
+        if (string.IsNullOrWhiteSpace(key))
+        {
+            if (environment.IsDevelopment())
+            {
+                return new AuthSettings { SigningKey = DevelopmentSigningKey };
+            }
+
+            throw new InvalidOperationException(
+                $"Missing setting '{SigningKeySetting}' (environment variable Auth__SigningKey): the token signing key, at least {MinKeyBytes} bytes. " +
+                "Only the Development environment runs with a built-in development key.");
+        }
+
+        if (Encoding.UTF8.GetByteCount(key) < MinKeyBytes)
+        {
+            throw new InvalidOperationException($"Setting '{SigningKeySetting}' is shorter than {MinKeyBytes} bytes.");
+        }
+
+        if (key == DevelopmentSigningKey && !environment.IsDevelopment())
+        {
+            throw new InvalidOperationException(
+                $"Setting '{SigningKeySetting}' holds the development key, which is public; set a real secret outside Development.");
+        }
+
+        return new AuthSettings { SigningKey = key };
+    }
+}

@@ -1,0 +1,56 @@
+using LiveIm.Hosting;
+using LiveIm.RoomGateway.Auth;
+using LiveIm.RoomGateway.Backend;
+using LiveIm.RoomGateway.Delivery;
+using LiveIm.RoomGateway.Hubs;
+using LiveIm.RoomGateway.Presence;
+using LiveIm.RoomGateway.Rooms;
+using LiveIm.RoomGateway.Subscriptions;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.Protocol;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace LiveIm.RoomGateway;
+
+/// <summary>RoomGateway's registrations and endpoints, called from Program.cs and from the tests.</summary>
+public static class GatewaySetup
+{
+    /// <summary>The hub path.</summary>
+    public const string HubPath = "/hubs/room";
+
+    /// <summary>Registers SignalR, authentication, the bus, Redis and the room engine.</summary>
+    public static WebApplicationBuilder AddRoomGateway(this WebApplicationBuilder builder)
+    {
+        var gateway = GatewayIdentity.From(builder.Configuration);
+        builder.AddGatewayAuthentication();
+        builder.AddLiveImBus("gateway:" + gateway.Id);
+        builder.AddLiveImRedis();
+        builder.Services.AddSingleton(gateway);
+        builder.Services.AddSingleton<RoomRegistry>();
+        builder.Services.AddSingleton<RoomServiceClient>();
+        builder.Services.AddSingleton<RoomSubscriptions>();
+        builder.Services.AddSingleton<RoomMembership>();
+        builder.Services.AddHostedService<PresenceReporter>();
+        builder.Services.AddSignalR(options =>
+        {
+            options.AddFilter<RoomErrorFilter>();
+            // Hub methods take a handful of short strings; anything bigger is abuse.
+            options.MaximumReceiveMessageSize = 8 * 1024;
+        });
+        builder.Services.RemoveAll<IHubProtocol>();
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IHubProtocol, CodedJsonHubProtocol>());
+        builder.Services.AddSingleton<HubLifetimeManager<RoomHub>, GatewayHubLifetimeManager>();
+        return builder;
+    }
+
+    /// <summary>Maps the hub at <see cref="HubPath"/> and /healthz.</summary>
+    public static WebApplication MapRoomGateway(this WebApplication app)
+    {
+        app.UseWebSockets();
+        app.UseTokenRejection();
+        app.UseAuthentication();
+        app.MapLiveImHealth();
+        app.MapHub<RoomHub>(HubPath);
+        return app;
+    }
+}

@@ -1,0 +1,104 @@
+using LiveIm.Core.Bus.Contracts;
+using LiveIm.Core.Errors;
+using LiveIm.Core.Rooms;
+using LiveIm.RoomGateway.Backend;
+using LiveIm.RoomGateway.Rooms;
+using Microsoft.AspNetCore.SignalR;
+
+namespace LiveIm.RoomGateway.Hubs;
+
+/// <summary>
+/// The client contract at <c>/hubs/room</c> (docs/protocol.md). Every failure is a <see cref="HubException"/> whose
+/// message starts with a stable code (<see cref="ErrorCodes"/>); <see cref="RoomErrorFilter"/> does the mapping.
+/// Cheap checks happen here so that bad input never costs a bus round trip; RoomService checks again.
+/// </summary>
+public sealed class RoomHub : Hub
+{
+    private readonly RoomRegistry _registry;
+    private readonly RoomMembership _membership;
+    private readonly RoomServiceClient _roomService;
+
+    public RoomHub(RoomRegistry registry, RoomMembership membership, RoomServiceClient roomService)
+    {
+        _registry = registry;
+        _membership = membership;
+        _roomService = roomService;
+    }
+
+    /// <summary>Joins a room (leaving the current one); with <paramref name="lastSeq"/>, resumes the reliable lane after it.</summary>
+    public Task<RoomMembership.JoinResult> JoinRoom(string roomId, long? lastSeq)
+    {
+        if (!RoomIds.IsValid(roomId))
+        {
+            throw new RoomException(ErrorCodes.InvalidRoom, "room id must match ^[A-Za-z0-9_-]{1,64}$");
+        }
+
+        if (lastSeq is < 0)
+        {
+            throw new RoomException(ErrorCodes.InvalidArgument, "lastSeq must be >= 0 or null");
+        }
+
+        return _membership.JoinAsync(Member(), roomId, lastSeq, Context.ConnectionAborted);
+    }
+
+    /// <summary>Leaves the current room (no error when in none).</summary>
+    public Task LeaveRoom() => _membership.LeaveAsync(Member());
+
+    /// <summary>Sends a chat line to the joined room.</summary>
+    public Task<ChatReply> SendChat(string text)
+    {
+        var (member, roomId) = Sender();
+        if (!ChatText.TryNormalize(text, out var normalized, out var error))
+        {
+            throw new RoomException(ErrorCodes.InvalidArgument, error);
+        }
+
+        return _roomService.SendChatAsync(new ChatRequest(roomId, member.Identity.SenderIn(roomId), normalized), Context.ConnectionAborted);
+    }
+
+    /// <summary>Sends a gift; retrying with the same <paramref name="clientMsgId"/> is safe.</summary>
+    public Task<GiftReply> SendGift(string giftId, int count, string clientMsgId)
+    {
+        var (member, roomId) = Sender();
+        if (!RoomIds.IsSafeToken(giftId, 64))
+        {
+            throw new RoomException(ErrorCodes.InvalidArgument, "giftId must match ^[A-Za-z0-9_-]{1,64}$");
+        }
+
+        if (!RoomIds.IsSafeToken(clientMsgId, 64))
+        {
+            throw new RoomException(ErrorCodes.InvalidArgument, "clientMsgId must match ^[A-Za-z0-9_-]{1,64}$");
+        }
+
+        // Not CancellationToken from the connection: once the gift is on its way it completes even if the
+        // sender vanishes, and a retry finds it by clientMsgId.
+        return _roomService.SendGiftAsync(new GiftRequest(roomId, member.Identity.SenderIn(roomId), giftId, count, clientMsgId), CancellationToken.None);
+    }
+
+    /// <summary>Sends likes.</summary>
+    public Task<LikeReply> SendLike(int count)
+    {
+        var (member, roomId) = Sender();
+        return _roomService.SendLikeAsync(new LikeRequest(roomId, member.Identity.SenderIn(roomId), count), Context.ConnectionAborted);
+    }
+
+    public override Task OnConnectedAsync()
+    {
+        // The lifetime manager registered the member before this runs (GatewayHubLifetimeManager).
+        return Task.CompletedTask;
+    }
+
+    private RoomMember Member() =>
+        _registry.FindMember(Context.ConnectionId) ?? throw new RoomException(ErrorCodes.Unavailable, "connection is closing");
+
+    private (RoomMember Member, string RoomId) Sender()
+    {
+        var member = Member();
+        if (member.Identity.IsAnonymous)
+        {
+            throw new RoomException(ErrorCodes.Unauthorized, "sign in to send");
+        }
+
+        return member.RoomId is { } roomId ? (member, roomId) : throw new RoomException(ErrorCodes.NotJoined, "join a room first");
+    }
+}

@@ -1,0 +1,162 @@
+using System.Text;
+using LiveIm.Core.Bus.Contracts;
+using LiveIm.RoomGateway.Backend;
+using LiveIm.RoomGateway.Subscriptions;
+
+namespace LiveIm.RoomGateway.Rooms;
+
+/// <summary>
+/// Joins and leaves: keeps room → local members, subscribes a room on its first local member and unsubscribes on
+/// its last, and runs the resume protocol (hold live events, send history after lastSeq, then the held events).
+/// </summary>
+public sealed class RoomMembership
+{
+    private readonly RoomRegistry _registry;
+    private readonly RoomSubscriptions _subscriptions;
+    private readonly RoomServiceClient _roomService;
+    private readonly GatewayIdentity _gateway;
+
+    public RoomMembership(RoomRegistry registry, RoomSubscriptions subscriptions, RoomServiceClient roomService, GatewayIdentity gateway)
+    {
+        _registry = registry;
+        _subscriptions = subscriptions;
+        _roomService = roomService;
+        _gateway = gateway;
+    }
+
+    /// <summary>The JoinRoom result.</summary>
+    public sealed record JoinResult(string RoomId, long Seq, bool Recovered, long Online, long ServerTime);
+
+    /// <summary>Joins <paramref name="roomId"/>, leaving the current room first.</summary>
+    public async Task<JoinResult> JoinAsync(RoomMember member, string roomId, long? lastSeq, CancellationToken ct)
+    {
+        await member.MembershipLock.WaitAsync(ct);
+        try
+        {
+            if (member.RoomId is not null)
+            {
+                await LeaveCoreAsync(member);
+            }
+
+            member.BeginHold();
+            var (room, fresh) = await AddAsync(member, roomId, ct);
+            JoinReply reply;
+            try
+            {
+                reply = await _roomService.JoinAsync(new JoinRequest(roomId, lastSeq, _gateway.Id), ct);
+            }
+            catch
+            {
+                member.CancelHold();
+                await RemoveAsync(member, room);
+                throw;
+            }
+
+            if (fresh)
+            {
+                room.SnapshotSeq = reply.Seq;
+            }
+
+            member.RoomId = roomId;
+            var history = new List<ReadOnlyMemory<byte>>(reply.Events.Count);
+            long maxSeq = 0;
+            foreach (var e in reply.Events)
+            {
+                history.Add(Encoding.UTF8.GetBytes(e.GetRawText()));
+                maxSeq = Math.Max(maxSeq, e.GetProperty("seq").GetInt64());
+            }
+
+            member.CompleteHold(history, maxSeq);
+            return new JoinResult(roomId, reply.Seq, reply.Recovered, reply.OnlineElsewhere + room.Count, reply.ServerTime);
+        }
+        finally
+        {
+            member.MembershipLock.Release();
+        }
+    }
+
+    /// <summary>Leaves the current room, if any.</summary>
+    public async Task LeaveAsync(RoomMember member)
+    {
+        await member.MembershipLock.WaitAsync();
+        try
+        {
+            await LeaveCoreAsync(member);
+        }
+        finally
+        {
+            member.MembershipLock.Release();
+        }
+    }
+
+    private async Task LeaveCoreAsync(RoomMember member)
+    {
+        if (member.RoomId is { } roomId && _registry.TryGetRoom(roomId, out var room))
+        {
+            await RemoveAsync(member, room);
+        }
+
+        member.RoomId = null;
+    }
+
+    private async Task<(LocalRoom Room, bool Fresh)> AddAsync(RoomMember member, string roomId, CancellationToken ct)
+    {
+        while (true)
+        {
+            var room = _registry.GetOrAddRoom(roomId);
+            await room.Gate.WaitAsync(ct);
+            try
+            {
+                if (room.Retired)
+                {
+                    continue; // the last member left while we waited; the registry holds a new room now
+                }
+
+                var fresh = room.Subscription is null;
+                room.Add(member);
+                if (fresh)
+                {
+                    try
+                    {
+                        await _subscriptions.SubscribeAsync(room, ct);
+                    }
+                    catch
+                    {
+                        room.Remove(member);
+                        Retire(room);
+                        throw;
+                    }
+                }
+
+                return (room, fresh);
+            }
+            finally
+            {
+                room.Gate.Release();
+            }
+        }
+    }
+
+    private async Task RemoveAsync(RoomMember member, LocalRoom room)
+    {
+        await room.Gate.WaitAsync();
+        try
+        {
+            if (room.Remove(member) && room.Count == 0 && !room.Retired)
+            {
+                Retire(room);
+                await _subscriptions.UnsubscribeAsync(room);
+            }
+        }
+        finally
+        {
+            room.Gate.Release();
+        }
+    }
+
+    private void Retire(LocalRoom room)
+    {
+        room.Retired = true;
+        _registry.RemoveRoom(room);
+    }
+}

@@ -1,0 +1,28 @@
+using System.Collections.Concurrent;
+
+namespace LiveIm.RoomGateway.Rooms;
+
+/// <summary>The gateway's local rooms (room id → <see cref="LocalRoom"/>) and connections (id → <see cref="RoomMember"/>).</summary>
+public sealed class RoomRegistry
+{
+    private readonly ConcurrentDictionary<string, LocalRoom> _rooms = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, RoomMember> _members = new(StringComparer.Ordinal);
+
+    /// <summary>Rooms with local members.</summary>
+    public IEnumerable<LocalRoom> Rooms => _rooms.Values;
+
+    /// <summary>Connected members.</summary>
+    public int ConnectionCount => _members.Count;
+
+    public LocalRoom GetOrAddRoom(string roomId) => _rooms.GetOrAdd(roomId, id => new LocalRoom(id));
+
+    public bool TryGetRoom(string roomId, out LocalRoom room) => _rooms.TryGetValue(roomId, out room!);
+
+    public void RemoveRoom(LocalRoom room) => _rooms.TryRemove(new KeyValuePair<string, LocalRoom>(room.RoomId, room));
+
+    public void AddMember(RoomMember member) => _members[member.ConnectionId] = member;
+
+    public RoomMember? FindMember(string connectionId) => _members.TryGetValue(connectionId, out var m) ? m : null;
+
+    public RoomMember? RemoveMember(string connectionId) => _members.TryRemove(connectionId, out var m) ? m : null;
+}

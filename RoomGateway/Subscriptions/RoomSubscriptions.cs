@@ -1,0 +1,118 @@
+using LiveIm.Core.Bus;
+using LiveIm.Core.Bus.Contracts;
+using LiveIm.Core.Errors;
+using LiveIm.RoomGateway.Backend;
+using LiveIm.RoomGateway.Rooms;
+
+namespace LiveIm.RoomGateway.Subscriptions;
+
+/// <summary>
+/// Where room events are received: one bus subscription to <c>liveim.room.&lt;roomId&gt;</c> per room with local
+/// members (subscribe by interest, so a gateway without members of a room receives none of its traffic). After a
+/// bus outage, each room reads back the reliable events it missed (push, with pull to repair).
+/// </summary>
+public sealed partial class RoomSubscriptions : IDisposable
+{
+    private const int RepairPageSize = 500;
+
+    private readonly IMessageBus _bus;
+    private readonly RoomServiceClient _roomService;
+    private readonly ILogger<RoomSubscriptions> _logger;
+    private readonly Func<IEnumerable<LocalRoom>> _rooms;
+
+    public RoomSubscriptions(IMessageBus bus, RoomServiceClient roomService, ILogger<RoomSubscriptions> logger, RoomRegistry registry)
+    {
+        _bus = bus;
+        _roomService = roomService;
+        _logger = logger;
+        _rooms = () => registry.Rooms;
+        _bus.ConnectionChanged += OnConnectionChanged;
+    }
+
+    /// <summary>Subscribes the room; when this returns, every event published afterwards reaches it.</summary>
+    public async Task SubscribeAsync(LocalRoom room, CancellationToken ct)
+    {
+        room.Subscription = await _bus.SubscribeAsync(Subjects.Room(room.RoomId), queueGroup: null, message =>
+        {
+            if (!room.DeliverLive(message.Data))
+            {
+                LogDropped(room.RoomId);
+            }
+
+            return ValueTask.CompletedTask;
+        }, ct);
+        LogSubscribed(room.RoomId);
+    }
+
+    /// <summary>Ends the room's subscription (its last local member left).</summary>
+    public async Task UnsubscribeAsync(LocalRoom room)
+    {
+        if (room.Subscription is { } subscription)
+        {
+            room.Subscription = null;
+            await subscription.DisposeAsync();
+            LogUnsubscribed(room.RoomId);
+        }
+    }
+
+    /// <summary>Reads back and delivers the reliable events the room missed.</summary>
+    public async Task RepairAsync(LocalRoom room, CancellationToken ct)
+    {
+        for (var page = 0; page < 20; page++)
+        {
+            var from = room.RepairFrom();
+            var reply = await _roomService.HistoryAsync(new HistoryRequest(room.RoomId, from, RepairPageSize), ct);
+            var events = reply.Events.Select(e => ((ReadOnlyMemory<byte>)System.Text.Encoding.UTF8.GetBytes(e.GetRawText()), e.GetProperty("seq").GetInt64()));
+            var delivered = room.DeliverRepair(events);
+            if (delivered > 0)
+            {
+                LogRepaired(room.RoomId, delivered, from);
+            }
+
+            if (reply.Events.Count < RepairPageSize)
+            {
+                return;
+            }
+        }
+    }
+
+    public void Dispose() => _bus.ConnectionChanged -= OnConnectionChanged;
+
+    private void OnConnectionChanged(object? sender, bool connected)
+    {
+        if (!connected)
+        {
+            return;
+        }
+
+        foreach (var room in _rooms())
+        {
+            _ = Task.Run(async () =>
+            {
+                try
+                {
+                    await RepairAsync(room, CancellationToken.None);
+                }
+                catch (RoomException ex)
+                {
+                    LogRepairFailed(room.RoomId, ex.Message);
+                }
+            });
+        }
+    }
+
+    [LoggerMessage(EventId = 1, Level = LogLevel.Debug, Message = "Subscribed to room {RoomId}")]
+    private partial void LogSubscribed(string roomId);
+
+    [LoggerMessage(EventId = 2, Level = LogLevel.Debug, Message = "Unsubscribed from room {RoomId}")]
+    private partial void LogUnsubscribed(string roomId);
+
+    [LoggerMessage(EventId = 3, Level = LogLevel.Debug, Message = "Dropped an event of room {RoomId} (duplicate seq or unreadable)")]
+    private partial void LogDropped(string roomId);
+
+    [LoggerMessage(EventId = 4, Level = LogLevel.Information, Message = "Repaired room {RoomId}: {Count} reliable events after seq {From} read back from history")]
+    private partial void LogRepaired(string roomId, int count, long from);
+
+    [LoggerMessage(EventId = 5, Level = LogLevel.Warning, Message = "Repair of room {RoomId} failed: {Reason}")]
+    private partial void LogRepairFailed(string roomId, string reason);
+}

@@ -1,0 +1,82 @@
+using System.Text.Json;
+using LiveIm.Core.Bus.Contracts;
+using LiveIm.Core.Errors;
+using LiveIm.Core.Rooms;
+using LiveIm.RoomService.Stores;
+using Microsoft.Extensions.Options;
+
+namespace LiveIm.RoomService.Requests;
+
+/// <summary>Read-side requests of gateways: the join snapshot and reliable-lane repair.</summary>
+public sealed class RoomQueries
+{
+    private readonly IRoomStore _store;
+    private readonly RoomStoreOptions _options;
+    private readonly TimeProvider _time;
+
+    public RoomQueries(IRoomStore store, IOptions<RoomStoreOptions> options, TimeProvider time)
+    {
+        _store = store;
+        _options = options.Value;
+        _time = time;
+    }
+
+    /// <summary>Current seq, online count elsewhere and, when resuming, the reliable events after lastSeq.</summary>
+    public async Task<JoinReply> JoinAsync(JoinRequest request, CancellationToken cancellationToken)
+    {
+        ValidateRoom(request.RoomId);
+        if (request.LastSeq is < 0)
+        {
+            throw new RoomException(ErrorCodes.InvalidArgument, "lastSeq must be >= 0");
+        }
+
+        var onlineTask = _store.OnlineElsewhereAsync(request.RoomId, request.GatewayId ?? string.Empty, cancellationToken);
+        JoinReply reply;
+        if (request.LastSeq is { } lastSeq)
+        {
+            var slice = await _store.ReadHistoryAsync(request.RoomId, lastSeq, _options.MaxReplay, cancellationToken);
+            reply = new JoinReply(slice.CurrentSeq, slice.Covers(lastSeq), 0, 0, ToElements(slice));
+        }
+        else
+        {
+            reply = new JoinReply(await _store.CurrentSeqAsync(request.RoomId, cancellationToken), true, 0, 0, []);
+        }
+
+        return reply with { OnlineElsewhere = await onlineTask, ServerTime = _time.GetUtcNow().ToUnixTimeMilliseconds() };
+    }
+
+    /// <summary>Reliable events after a seq, for a gateway repairing after a bus outage or a gap.</summary>
+    public async Task<HistoryReply> HistoryAsync(HistoryRequest request, CancellationToken cancellationToken)
+    {
+        ValidateRoom(request.RoomId);
+        if (request.AfterSeq < 0)
+        {
+            throw new RoomException(ErrorCodes.InvalidArgument, "afterSeq must be >= 0");
+        }
+
+        var limit = Math.Clamp(request.Limit, 1, _options.MaxReplay);
+        var slice = await _store.ReadHistoryAsync(request.RoomId, request.AfterSeq, limit, cancellationToken);
+        var complete = slice.Events.Count == 0 ? request.AfterSeq >= slice.CurrentSeq : slice.Events[0].Seq == request.AfterSeq + 1;
+        return new HistoryReply(slice.CurrentSeq, complete, ToElements(slice));
+    }
+
+    private static List<JsonElement> ToElements(HistorySlice slice)
+    {
+        var list = new List<JsonElement>(slice.Events.Count);
+        foreach (var (_, json) in slice.Events)
+        {
+            using var doc = JsonDocument.Parse(json);
+            list.Add(doc.RootElement.Clone());
+        }
+
+        return list;
+    }
+
+    private static void ValidateRoom(string? roomId)
+    {
+        if (!RoomIds.IsValid(roomId))
+        {
+            throw new RoomException(ErrorCodes.InvalidRoom, "room id must match ^[A-Za-z0-9_-]{1,64}$");
+        }
+    }
+}

@@ -1,0 +1,41 @@
+using LiveIm.Hosting;
+using LiveIm.RoomService.Auth;
+using LiveIm.RoomService.Events;
+using LiveIm.RoomService.Publishing;
+using LiveIm.RoomService.Requests;
+using LiveIm.RoomService.Stores;
+using LiveIm.RoomService.Stores.Redis;
+
+namespace LiveIm.RoomService;
+
+/// <summary>RoomService's registrations and endpoints, called from Program.cs and from the tests.</summary>
+public static class RoomServiceSetup
+{
+    /// <summary>Registers the bus, Redis, the store, the room logic and the request listener.</summary>
+    public static WebApplicationBuilder AddRoomService(this WebApplicationBuilder builder)
+    {
+        builder.AddLiveImTokens();
+        builder.AddLiveImBus("roomservice");
+        builder.AddLiveImRedis();
+        builder.Services.Configure<RoomStoreOptions>(builder.Configuration.GetSection("History"));
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<IRoomStore, RedisRoomStore>();
+        builder.Services.AddSingleton<RoomEventPublisher>();
+        builder.Services.AddSingleton<RoomInteractions>();
+        builder.Services.AddSingleton<RoomQueries>();
+        builder.Services.AddHostedService<RoomRequestListener>();
+        return builder;
+    }
+
+    /// <summary>Maps /healthz and, when <c>DevTokens:Enabled</c>, the dev token endpoint.</summary>
+    public static WebApplication MapRoomService(this WebApplication app)
+    {
+        app.MapLiveImHealth();
+        if (app.Configuration.GetValue("DevTokens:Enabled", false))
+        {
+            app.MapDevTokens();
+        }
+
+        return app;
+    }
+}

@@ -1,0 +1,116 @@
+using LiveIm.Core.Stores;
+using LiveIm.Redis;
+using Microsoft.Extensions.Options;
+
+namespace LiveIm.RoomService.Stores.Redis;
+
+/// <summary><see cref="IRoomStore"/> on Redis through our RESP client. Keys: <see cref="RedisKeys"/>.</summary>
+public sealed class RedisRoomStore : IRoomStore
+{
+    private readonly IRedisClient _redis;
+    private readonly RoomStoreOptions _options;
+    private readonly TimeProvider _time;
+
+    public RedisRoomStore(IRedisClient redis, IOptions<RoomStoreOptions> options, TimeProvider time)
+    {
+        _redis = redis;
+        _options = options.Value;
+        _time = time;
+    }
+
+    /// <inheritdoc />
+    public Task<long> NextIdAsync(string roomId, CancellationToken cancellationToken) =>
+        Guard(async () => (await _redis.ExecuteAsync("INCR", RedisKeys.EventId(roomId))).AsInt64());
+
+    /// <inheritdoc />
+    public Task<ReliableAppend> AppendReliableAsync(
+        string roomId, byte[] head, byte[] tail, string? idempotencyKey, CancellationToken cancellationToken) =>
+        Guard(async () =>
+        {
+            var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+            var keys = new RedisArg[]
+            {
+                RedisKeys.EventId(roomId), RedisKeys.Seq(roomId), RedisKeys.History(roomId),
+                idempotencyKey ?? RedisKeys.History(roomId),
+            };
+            var args = new RedisArg[]
+            {
+                head, tail, _options.MaxCount, now - (long)_options.MaxAge.TotalMilliseconds,
+                (long)_options.GiftIdempotencyTtl.TotalSeconds, (long)_options.MaxAge.TotalSeconds,
+                idempotencyKey is null ? "0" : "1",
+            };
+            var reply = (await _redis.EvalAsync(RoomScripts.AppendReliable, keys, args, cancellationToken)).AsArray();
+            return new ReliableAppend(
+                Id: reply[1].AsInt64(),
+                Seq: reply[2].AsInt64(),
+                Json: reply[3].AsBytes() ?? [],
+                Duplicate: reply[0].AsInt64() == 1,
+                Published: reply[4].AsString() == "1");
+        });
+
+    /// <inheritdoc />
+    public Task MarkPublishedAsync(string idempotencyKey, CancellationToken cancellationToken) =>
+        Guard(async () =>
+        {
+            // A plain HSET on a record that already expired would resurrect it without a TTL: touch live records only.
+            await _redis.EvalAsync(RoomScripts.MarkPublished, new RedisArg[] { idempotencyKey }, Array.Empty<RedisArg>(), cancellationToken);
+            return true;
+        });
+
+    /// <inheritdoc />
+    public Task<long> CurrentSeqAsync(string roomId, CancellationToken cancellationToken) =>
+        Guard(async () => (await _redis.ExecuteAsync("GET", RedisKeys.Seq(roomId))).AsNullableInt64() ?? 0);
+
+    /// <inheritdoc />
+    public Task<HistorySlice> ReadHistoryAsync(string roomId, long afterSeq, int limit, CancellationToken cancellationToken) =>
+        Guard(async () =>
+        {
+            // Both commands go out in one pipeline flush; the seq is read first so the slice never claims
+            // to cover events appended after it.
+            var seqTask = _redis.ExecuteAsync("GET", RedisKeys.Seq(roomId));
+            var rangeTask = _redis.ExecuteAsync(
+                "ZRANGEBYSCORE", RedisKeys.History(roomId), "(" + afterSeq, "+inf", "WITHSCORES", "LIMIT", 0, limit);
+            var seq = (await seqTask).AsNullableInt64() ?? 0;
+            var flat = (await rangeTask).AsArray();
+            var events = new List<(long, byte[])>(flat.Length / 2);
+            for (var i = 0; i + 1 < flat.Length; i += 2)
+            {
+                var eventSeq = (long)flat[i + 1].AsDouble();
+                if (eventSeq <= seq)
+                {
+                    events.Add((eventSeq, flat[i].AsBytes() ?? []));
+                }
+            }
+
+            return new HistorySlice(seq, events);
+        });
+
+    /// <inheritdoc />
+    public Task<long> OnlineElsewhereAsync(string roomId, string exceptGatewayId, CancellationToken cancellationToken) =>
+        Guard(async () =>
+        {
+            var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+            var reply = await _redis.EvalAsync(
+                RoomScripts.OnlineElsewhere,
+                new RedisArg[] { RedisKeys.PresenceCounts(roomId), RedisKeys.PresenceExpiry(roomId) },
+                new RedisArg[] { now, exceptGatewayId },
+                cancellationToken);
+            return reply.AsInt64();
+        });
+
+    private static async Task<T> Guard<T>(Func<Task<T>> action)
+    {
+        try
+        {
+            return await action();
+        }
+        catch (RedisConnectionException ex)
+        {
+            throw new StoreUnavailableException("redis is not connected", ex);
+        }
+        catch (RedisTimeoutException ex)
+        {
+            throw new StoreUnavailableException("redis did not answer in time", ex);
+        }
+    }
+}

@@ -1,0 +1,129 @@
+using LiveIm.Client;
+using LiveIm.Core.Identity;
+using LiveIm.Hosting.Auth;
+using LiveIm.RoomGateway;
+using LiveIm.RoomService;
+using LiveIm.Testing;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Xunit;
+
+namespace LiveIm.IntegrationTests;
+
+/// <summary>
+/// The whole system on loopback: a real nats-server and redis-server, one RoomService and three gateways
+/// (A and B carry the test's members; C stays without members to prove interest-based subscription).
+/// Hosts run in-process on free ports, with a non-development environment and a real (test) signing key.
+/// </summary>
+public sealed class LiveImCluster : IAsyncLifetime
+{
+    public const string SigningKey = "integration-test-signing-key-0123456789abcdef";
+
+    private readonly List<WebApplication> _apps = new();
+    private readonly string _contentRoot = Directory.CreateTempSubdirectory("liveim-it").FullName;
+
+    public NatsServer Nats { get; } = new();
+
+    public RedisServer Redis { get; } = new();
+
+    public Uri RoomServiceUrl { get; private set; } = null!;
+
+    public Uri[] Gateways { get; private set; } = [];
+
+    public LiveImTokens Tokens { get; } = new(new AuthSettings { SigningKey = SigningKey });
+
+    public async Task InitializeAsync()
+    {
+        await Nats.StartAsync();
+        await Redis.StartAsync();
+        RoomServiceUrl = await StartAsync(b => b.AddRoomService(), a => a.MapRoomService(), "roomservice");
+        var gateways = new List<Uri>();
+        foreach (var name in new[] { "gwA", "gwB", "gwC" })
+        {
+            gateways.Add(await StartAsync(b => b.AddRoomGateway(), a => a.MapRoomGateway(), name));
+        }
+
+        Gateways = gateways.ToArray();
+        await WaitForBackendsAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        foreach (var app in _apps)
+        {
+            await app.StopAsync();
+            await app.DisposeAsync();
+        }
+
+        await Nats.DisposeAsync();
+        await Redis.DisposeAsync();
+    }
+
+    /// <summary>A signed token.</summary>
+    public string Token(string userId, string role = Roles.Viewer, string? room = null) =>
+        Tokens.Issue(userId, userId.ToUpperInvariant(), role, room, TimeSpan.FromHours(1));
+
+    /// <summary>A connected client on gateway <paramref name="gateway"/> (0 = A, 1 = B, 2 = C).</summary>
+    public async Task<RoomClient> ConnectAsync(int gateway, string? token = null)
+    {
+        var client = new RoomClient(new RoomClientOptions { GatewayUrl = Gateways[gateway], AccessToken = token });
+        await client.ConnectAsync();
+        return client;
+    }
+
+    /// <summary>Waits until a chat round trip works (RoomService and gateways connected to NATS and Redis).</summary>
+    public async Task WaitForBackendsAsync()
+    {
+        var room = "warmup-" + Guid.NewGuid().ToString("N")[..8];
+        await using var client = await ConnectAsync(0, Token("warmup"));
+        await Eventually.TrueAsync(async () =>
+        {
+            try
+            {
+                await client.JoinRoomAsync(room);
+                await client.SendChatAsync("warm up");
+                return true;
+            }
+            catch (RoomClientException)
+            {
+                return false;
+            }
+        }, TimeSpan.FromSeconds(20), "the system answers a chat after (re)connecting to NATS and Redis");
+    }
+
+    private async Task<Uri> StartAsync(Action<WebApplicationBuilder> add, Action<WebApplication> map, string name)
+    {
+        var port = FreePort.Next();
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            EnvironmentName = "IntegrationTest",
+            ContentRootPath = _contentRoot,
+        });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Auth:SigningKey"] = SigningKey,
+            ["Nats:Url"] = Nats.Url,
+            ["Nats:RequestTimeout"] = "00:00:02",
+            ["Redis:EndPoint"] = Redis.EndPoint,
+            ["Gateway:Id"] = name,
+            ["DevTokens:Enabled"] = "true",
+            ["Logging:LogLevel:Default"] = "Warning",
+            ["Logging:LogLevel:LiveIm"] = "Information",
+        });
+        builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
+        add(builder);
+        var app = builder.Build();
+        map(app);
+        await app.StartAsync();
+        _apps.Add(app);
+        return new Uri($"http://127.0.0.1:{port}");
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class ClusterCollection : ICollectionFixture<LiveImCluster>
+{
+    public const string Name = "cluster";
+}

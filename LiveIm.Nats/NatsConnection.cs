@@ -92,7 +92,15 @@ public sealed partial class NatsConnection : INatsConnection
             await connection.CloseAsync(closed, TimeSpan.FromSeconds(1)).ConfigureAwait(false);
         }
 
-        await _supervisor.ConfigureAwait(false);
+        try
+        {
+            // Bounded: a StateChanged listener that disposes us runs on the supervisor, which would then wait for itself.
+            await _supervisor.WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            // It stops on its own: every path out of its waits checks the cancelled dispose token.
+        }
         FailPendingRequests(closed);
 
         List<Task> loops = [];

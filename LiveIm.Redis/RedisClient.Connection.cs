@@ -165,17 +165,30 @@ public sealed partial class RedisClient
 
             // The whole handshake is queued before the first reply is awaited, so it costs one round trip.
             var handshake = Handshake();
-            foreach (var command in handshake)
+            try
             {
-                if (!connection.TryEnqueue(command))
+                foreach (var command in handshake)
                 {
-                    throw new RedisConnectionException($"The connection to {_options.EndPoint} closed during the handshake.");
+                    if (!connection.TryEnqueue(command))
+                    {
+                        throw new RedisConnectionException($"The connection to {_options.EndPoint} closed during the handshake.");
+                    }
+                }
+
+                // In order, so a refused AUTH is reported rather than the NOAUTH that follows it.
+                foreach (var command in handshake)
+                {
+                    await command.Task.WaitAsync(attempt.Token).ConfigureAwait(false);
                 }
             }
-
-            foreach (var command in handshake)
+            catch
             {
-                await command.Task.WaitAsync(attempt.Token).ConfigureAwait(false);
+                foreach (var command in handshake)
+                {
+                    command.ObserveFailure();
+                }
+
+                throw;
             }
 
             return connection;

@@ -149,8 +149,7 @@ public sealed partial class RedisClient : IRedisClient
             // The command keeps its slot in the pending queue: its reply will still arrive (RESP is
             // in order) and is consumed there, not handed to the command behind it. Nobody awaits
             // the task any more, so a later failure is observed here rather than reported as unobserved.
-            _ = pending.Task.ContinueWith(
-                static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+            pending.ObserveFailure();
             if (ex is OperationCanceledException)
             {
                 throw;

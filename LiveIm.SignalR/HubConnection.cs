@@ -58,6 +58,13 @@ public sealed partial class HubConnection : IAsyncDisposable
             throw new ArgumentException($"The hub URL must be http, https, ws or wss, not '{options.Url.Scheme}'.", nameof(options));
         }
 
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.ReceiveBufferSize, 16, nameof(options));
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.MaximumReceiveMessageSize, options.ReceiveBufferSize, nameof(options));
+        if (options.HandshakeTimeout <= TimeSpan.Zero && options.HandshakeTimeout != Timeout.InfiniteTimeSpan)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), "HandshakeTimeout must be positive or infinite.");
+        }
+
         _options = options;
         _serializerOptions = options.SerializerOptions ?? JsonSerializerOptions.Web;
         _logger = options.LoggerFactory?.CreateLogger<HubConnection>() ?? NullLogger<HubConnection>.Instance;
@@ -218,11 +225,24 @@ public sealed partial class HubConnection : IAsyncDisposable
     /// </summary>
     private async Task CloseAsync(Exception? reason)
     {
-        Heartbeat.Unregister(this);
-        Volatile.Write(ref _state, (int)HubConnectionState.Closed);
-        FailPendingInvocations(reason);
+        try
+        {
+            Heartbeat.Unregister(this);
+            Volatile.Write(ref _state, (int)HubConnectionState.Closed);
+            FailPendingInvocations(reason);
+            await CloseWebSocketAsync(_webSocket!).ConfigureAwait(false);
+            _receiveBuffer!.Dispose();
+            Log.Closed(_logger, ConnectionId, reason?.Message);
+            await RaiseClosedAsync(reason).ConfigureAwait(false);
+        }
+        finally
+        {
+            _closedCompletion.TrySetResult();
+        }
+    }
 
-        var webSocket = _webSocket!;
+    private async Task CloseWebSocketAsync(ClientWebSocket webSocket)
+    {
         if (webSocket.State is WebSocketState.Open or WebSocketState.CloseReceived
             && await _sendLock.WaitAsync(TimeSpan.FromSeconds(1)).ConfigureAwait(false))
         {
@@ -243,10 +263,6 @@ public sealed partial class HubConnection : IAsyncDisposable
         }
 
         webSocket.Dispose();
-        _receiveBuffer!.Dispose();
-        Log.Closed(_logger, ConnectionId, reason?.Message);
-        await RaiseClosedAsync(reason).ConfigureAwait(false);
-        _closedCompletion.TrySetResult();
     }
 
     private async Task RaiseClosedAsync(Exception? reason)

@@ -34,8 +34,10 @@ public static class GatewaySetup
         builder.Services.AddSignalR(options =>
         {
             options.AddFilter<RoomErrorFilter>();
-            // Hub methods take a handful of short strings; anything bigger is abuse.
-            options.MaximumReceiveMessageSize = 8 * 1024;
+            // Hub methods take a handful of short strings (a 500-character chat line is at most ~3 KB even fully
+            // \u-escaped). 16 KB leaves room for that and for clearly-wrong-but-parseable input (a 10 KB room id
+            // gets invalid_room); a bigger frame is abuse and closes the connection.
+            options.MaximumReceiveMessageSize = 16 * 1024;
         });
         builder.Services.RemoveAll<IHubProtocol>();
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IHubProtocol, CodedJsonHubProtocol>());

@@ -19,6 +19,7 @@ internal sealed class NatsSubscription : INatsSubscription
     private long _received;
     private long _dropped;
     private long _limit = long.MaxValue;
+    private volatile bool _completed;
 
     public NatsSubscription(
         NatsConnection connection, long sid, string subject, string? queueGroup, NatsMessageHandler handler, int capacity, ILogger logger)
@@ -84,11 +85,17 @@ internal sealed class NatsSubscription : INatsSubscription
             return true;
         }
 
+        if (_completed)
+        {
+            // In flight when we unsubscribed: neither received nor a slow-consumer drop.
+            return false;
+        }
+
         if (_channel.Writer.TryWrite(msg))
         {
             Interlocked.Increment(ref _received);
         }
-        else if (!_channel.Reader.Completion.IsCompleted)
+        else
         {
             var dropped = Interlocked.Increment(ref _dropped);
 
@@ -103,7 +110,11 @@ internal sealed class NatsSubscription : INatsSubscription
     }
 
     /// <summary>No more messages; the loop drains what is queued and ends.</summary>
-    public void Complete() => _channel.Writer.TryComplete();
+    public void Complete()
+    {
+        _completed = true;
+        _channel.Writer.TryComplete();
+    }
 
     public ValueTask UnsubscribeAsync(int? maxMessages = null)
     {

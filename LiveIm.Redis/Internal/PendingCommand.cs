@@ -20,6 +20,14 @@ internal sealed class PendingCommand : TaskCompletionSource<RedisValue>
     /// <summary>Arguments, read once by the writer loop.</summary>
     public IReadOnlyList<RedisArg> Args { get; }
 
+    /// <summary>
+    /// For a command nobody will await any more (timed out, cancelled, abandoned handshake): a later
+    /// failure is observed here instead of surfacing as an unobserved task exception.
+    /// </summary>
+    public void ObserveFailure() =>
+        Task.ContinueWith(
+            static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+
     /// <summary>Completes with the reply; a top-level error reply becomes a <see cref="RedisServerException"/>.</summary>
     public void Complete(RedisValue reply)
     {

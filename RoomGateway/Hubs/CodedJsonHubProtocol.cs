@@ -37,15 +37,31 @@ public sealed class CodedJsonHubProtocol : IHubProtocol
 
     public ReadOnlyMemory<byte> GetMessageBytes(HubMessage message) => _inner.GetMessageBytes(Code(message));
 
-    /// <summary>Adds a code to a completion error that has none.</summary>
+    // SignalR wraps a HubException's text: "An unexpected error occurred invoking 'X' on the server. HubException: <ours>".
+    private const string HubExceptionMarker = " HubException: ";
+
+    /// <summary>Unwraps our coded message, or adds a code to a completion error that has none.</summary>
     internal static HubMessage Code(HubMessage message)
     {
-        if (message is not CompletionMessage { Error: { } error } completion || HasCode(error))
+        if (message is not CompletionMessage { Error: { } error } completion)
         {
             return message;
         }
 
-        var code = error.StartsWith("Unknown hub method", StringComparison.Ordinal) ? ErrorCodes.UnknownMethod : ErrorCodes.InvalidArgument;
+        var marker = error.IndexOf(HubExceptionMarker, StringComparison.Ordinal);
+        if (marker >= 0 && HasCode(error[(marker + HubExceptionMarker.Length)..]))
+        {
+            return CompletionMessage.WithError(completion.InvocationId!, error[(marker + HubExceptionMarker.Length)..]);
+        }
+
+        if (HasCode(error))
+        {
+            return message;
+        }
+
+        var unknown = error.StartsWith("Unknown hub method", StringComparison.Ordinal)
+            || error.EndsWith("HubException: Method does not exist.", StringComparison.Ordinal);
+        var code = unknown ? ErrorCodes.UnknownMethod : ErrorCodes.InvalidArgument;
         return CompletionMessage.WithError(completion.InvocationId!, $"{code}: {error}");
     }
 

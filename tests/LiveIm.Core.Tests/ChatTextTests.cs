@@ -23,12 +23,19 @@ public sealed class ChatTextTests
     [InlineData("a\u001bb")]
     [InlineData("a\u007fb")]
     [InlineData("a\u0085b")]
-    [InlineData("a\ud800b")]
-    [InlineData("a\udc00")]
     public void Empty_control_and_broken_text_is_rejected(string? input)
     {
         Assert.False(ChatText.TryNormalize(input, out _, out var error));
         Assert.NotEmpty(error);
+    }
+
+    [Fact]
+    public void Unpaired_surrogates_are_rejected()
+    {
+        // Built at run time: attribute strings are stored as UTF-8, which cannot hold a lone surrogate.
+        Assert.False(ChatText.TryNormalize("a" + (char)0xD800 + "b", out _, out _));
+        Assert.False(ChatText.TryNormalize("a" + (char)0xDC00, out _, out _));
+        Assert.True(ChatText.TryNormalize("a" + (char)0xD83C + (char)0xDF89, out _, out _));
     }
 
     [Fact]

@@ -32,9 +32,10 @@ status=0
 # cores run them more reliably in sequence than in parallel.
 dotnet test LiveIm.sln -c Release --no-build -m:1 --logger "console;verbosity=normal" 2>&1 | tee "$log" || status=$?
 
-# One closing line for CI: the sum of every project's "Failed: x, Passed: y, Skipped: z".
-read -r passed failed skipped < <(grep -Eo 'Failed: +[0-9]+, Passed: +[0-9]+, Skipped: +[0-9]+' "$log" |
-  awk -F'[:,]' '{f+=$2; p+=$4; s+=$6} END {print p+0, f+0, s+0}')
+# One closing line for CI: the sum of every project's summary block ("Passed: n", "Failed: n", "Skipped: n").
+read -r passed failed skipped < <(grep -E '^ +(Passed|Failed|Skipped): +[0-9]+ *$' "$log" |
+  awk '$1=="Passed:"{p+=$2} $1=="Failed:"{f+=$2} $1=="Skipped:"{s+=$2} END {print p+0, f+0, s+0}')
+if grep -qE '^Test Run (Aborted|Failed)' "$log"; then status=1; fi
 echo "tests: ${passed} passed, ${failed} failed, ${skipped} skipped"
 if [[ $status -ne 0 || $failed -ne 0 || $passed -eq 0 ]]; then
   exit 1

@@ -1,4 +1,5 @@
 using System.Buffers;
+using LiveIm.Core.Errors;
 
 namespace LiveIm.Core.Rooms;
 
@@ -18,6 +19,15 @@ public static class RoomIds
     /// <summary>True when <paramref name="roomId"/> matches <c>^[A-Za-z0-9_-]{1,64}$</c>.</summary>
     public static bool IsValid(string? roomId) =>
         roomId is { Length: > 0 and <= MaxLength } && !roomId.AsSpan().ContainsAnyExcept(Allowed);
+
+    /// <summary>Throws <c>invalid_room</c> unless <paramref name="roomId"/> is valid: the one check every entry point uses.</summary>
+    public static void EnsureValid(string? roomId)
+    {
+        if (!IsValid(roomId))
+        {
+            throw new RoomException(ErrorCodes.InvalidRoom, "room id must match ^[A-Za-z0-9_-]{1,64}$");
+        }
+    }
 
     /// <summary>True when <paramref name="value"/> is a token of the same alphabet (gift ids, client message ids).</summary>
     public static bool IsSafeToken(string? value, int maxLength) =>

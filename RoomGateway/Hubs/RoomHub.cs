@@ -28,10 +28,7 @@ public sealed class RoomHub : Hub
     /// <summary>Joins a room (leaving the current one); with <paramref name="lastSeq"/>, resumes the reliable lane after it.</summary>
     public Task<RoomMembership.JoinResult> JoinRoom(string roomId, long? lastSeq)
     {
-        if (!RoomIds.IsValid(roomId))
-        {
-            throw new RoomException(ErrorCodes.InvalidRoom, "room id must match ^[A-Za-z0-9_-]{1,64}$");
-        }
+        RoomIds.EnsureValid(roomId);
 
         if (lastSeq is < 0)
         {

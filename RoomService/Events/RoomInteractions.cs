@@ -35,7 +35,7 @@ public sealed class RoomInteractions
     /// <summary>A chat line: best effort lane, id but no seq, not persisted.</summary>
     public async Task<ChatReply> SendChatAsync(ChatRequest request, CancellationToken cancellationToken)
     {
-        ValidateRoom(request.RoomId);
+        RoomIds.EnsureValid(request.RoomId);
         ValidateSender(request.From);
         if (!ChatText.TryNormalize(request.Text, out var text, out var error))
         {
@@ -55,7 +55,7 @@ public sealed class RoomInteractions
     /// <summary>Likes: best effort lane.</summary>
     public async Task<LikeReply> SendLikeAsync(LikeRequest request, CancellationToken cancellationToken)
     {
-        ValidateRoom(request.RoomId);
+        RoomIds.EnsureValid(request.RoomId);
         ValidateSender(request.From);
         if (request.Count is < 1 or > MaxLikeCount)
         {
@@ -79,7 +79,7 @@ public sealed class RoomInteractions
     /// </summary>
     public async Task<GiftReply> SendGiftAsync(GiftRequest request, CancellationToken cancellationToken)
     {
-        ValidateRoom(request.RoomId);
+        RoomIds.EnsureValid(request.RoomId);
         ValidateSender(request.From);
         if (!RoomIds.IsSafeToken(request.GiftId, 64))
         {
@@ -112,13 +112,6 @@ public sealed class RoomInteractions
         return new GiftReply(appended.Id, appended.Seq, appended.Duplicate ? "duplicate" : "ok");
     }
 
-    private static void ValidateRoom(string? roomId)
-    {
-        if (!RoomIds.IsValid(roomId))
-        {
-            throw new RoomException(ErrorCodes.InvalidRoom, "room id must match ^[A-Za-z0-9_-]{1,64}$");
-        }
-    }
 
     private static void ValidateSender(EventSender? from)
     {

@@ -24,7 +24,7 @@ public sealed class RoomQueries
     /// <summary>Current seq, online count elsewhere and, when resuming, the reliable events after lastSeq.</summary>
     public async Task<JoinReply> JoinAsync(JoinRequest request, CancellationToken cancellationToken)
     {
-        ValidateRoom(request.RoomId);
+        RoomIds.EnsureValid(request.RoomId);
         if (request.LastSeq is < 0)
         {
             throw new RoomException(ErrorCodes.InvalidArgument, "lastSeq must be >= 0");
@@ -48,7 +48,7 @@ public sealed class RoomQueries
     /// <summary>Reliable events after a seq, for a gateway repairing after a bus outage or a gap.</summary>
     public async Task<HistoryReply> HistoryAsync(HistoryRequest request, CancellationToken cancellationToken)
     {
-        ValidateRoom(request.RoomId);
+        RoomIds.EnsureValid(request.RoomId);
         if (request.AfterSeq < 0)
         {
             throw new RoomException(ErrorCodes.InvalidArgument, "afterSeq must be >= 0");
@@ -70,13 +70,5 @@ public sealed class RoomQueries
         }
 
         return list;
-    }
-
-    private static void ValidateRoom(string? roomId)
-    {
-        if (!RoomIds.IsValid(roomId))
-        {
-            throw new RoomException(ErrorCodes.InvalidRoom, "room id must match ^[A-Za-z0-9_-]{1,64}$");
-        }
     }
 }

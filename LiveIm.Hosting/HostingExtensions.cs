@@ -67,4 +67,12 @@ public static class HostingExtensions
         endpoints.MapGet("/healthz", () => Results.Text("ok"));
         return endpoints;
     }
+
+    /// <summary><c>GET /metrics</c>: the registered <see cref="Metrics.PrometheusExporter"/> in Prometheus text format.</summary>
+    public static IEndpointRouteBuilder MapLiveImMetrics(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapGet("/metrics", (Metrics.PrometheusExporter exporter) =>
+            Results.Text(exporter.Render(), "text/plain; version=0.0.4; charset=utf-8"));
+        return endpoints;
+    }
 }

@@ -1,4 +1,5 @@
 using LiveIm.Hosting;
+using LiveIm.Hosting.Metrics;
 using LiveIm.RoomGateway.Auth;
 using LiveIm.RoomGateway.Backend;
 using LiveIm.RoomGateway.Delivery;
@@ -26,6 +27,11 @@ public static class GatewaySetup
         builder.AddLiveImBus("gateway:" + gateway.Id);
         builder.AddLiveImRedis();
         builder.Services.AddSingleton(gateway);
+        var fanout = builder.Configuration.GetSection("Fanout").Get<FanoutOptions>() ?? new FanoutOptions();
+        fanout.Validate();
+        builder.Services.AddSingleton(fanout);
+        builder.Services.AddSingleton(sp => new FanoutMetrics(sp.GetRequiredService<RoomRegistry>()));
+        builder.Services.AddSingleton(sp => new PrometheusExporter([sp.GetRequiredService<FanoutMetrics>().Meter]));
         builder.Services.AddSingleton<RoomRegistry>();
         builder.Services.AddSingleton<RoomServiceClient>();
         builder.Services.AddSingleton<RoomSubscriptions>();
@@ -52,6 +58,7 @@ public static class GatewaySetup
         app.UseTokenRejection();
         app.UseAuthentication();
         app.MapLiveImHealth();
+        app.MapLiveImMetrics();
         app.MapHub<RoomHub>(HubPath);
         return app;
     }

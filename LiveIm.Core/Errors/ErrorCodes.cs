@@ -29,4 +29,10 @@ public static class ErrorCodes
 
     /// <summary>The hub method does not exist or was called with the wrong arguments.</summary>
     public const string UnknownMethod = "unknown_method";
+
+    /// <summary>
+    /// The connection fell too far behind the room (its backlog passed the gateway's limit) and was closed; the
+    /// client reconnects and resumes with lastSeq. Sent as the error of the SignalR close message.
+    /// </summary>
+    public const string SlowConsumer = "slow_consumer";
 }

@@ -125,15 +125,18 @@ public static class RoomEventJson
         JsonSerializer.Deserialize(json, LiveImJson.Default.RoomEvent) ?? throw new JsonException("null event");
 
     /// <summary>
-    /// Reads just <c>id</c>, <c>seq</c> and <c>lane</c> from an event's JSON without materializing it
-    /// (the gateway routes and de-duplicates on these; the rest passes through untouched).
+    /// Reads the routing fields of an event's JSON (<c>id</c>, <c>seq</c>, <c>lane</c>, <c>type</c>, <c>likes</c>,
+    /// <c>serverTs</c>) without materializing it or allocating: the gateway routes, de-duplicates and aggregates on
+    /// these; the bytes pass through untouched. False for anything that is not an object with a known lane and an id.
     /// </summary>
-    public static bool TryReadRouting(ReadOnlySpan<byte> json, out long id, out long? seq, out string? lane)
+    public static bool TryReadEnvelope(ReadOnlySpan<byte> json, out EventEnvelope envelope)
     {
-        id = 0;
-        seq = null;
-        lane = null;
-        var found = 0;
+        envelope = default;
+        long id = 0, serverTs = 0;
+        long? seq = null;
+        string? lane = null, type = null;
+        var likes = 0;
+        var hasId = false;
         try
         {
             var reader = new Utf8JsonReader(json);
@@ -148,30 +151,55 @@ public static class RoomEventJson
                 {
                     reader.Read();
                     id = reader.GetInt64();
-                    found++;
+                    hasId = true;
                 }
                 else if (reader.ValueTextEquals("seq"u8))
                 {
                     reader.Read();
                     seq = reader.TokenType == JsonTokenType.Null ? null : reader.GetInt64();
-                    found++;
                 }
                 else if (reader.ValueTextEquals("lane"u8))
                 {
                     reader.Read();
-                    lane = reader.GetString();
-                    found++;
+                    lane = reader.ValueTextEquals("gift"u8) ? Lane.Gift
+                        : reader.ValueTextEquals("chat"u8) ? Lane.Chat
+                        : reader.ValueTextEquals("like"u8) ? Lane.Like
+                        : reader.ValueTextEquals("system"u8) ? Lane.System
+                        : null;
+                    if (lane is null)
+                    {
+                        return false;
+                    }
+                }
+                else if (reader.ValueTextEquals("type"u8))
+                {
+                    reader.Read();
+                    type = reader.ValueTextEquals("chat"u8) ? RoomEventTypes.Chat
+                        : reader.ValueTextEquals("gift"u8) ? RoomEventTypes.Gift
+                        : reader.ValueTextEquals("likes"u8) ? RoomEventTypes.Likes
+                        : reader.ValueTextEquals("online"u8) ? RoomEventTypes.Online
+                        : RoomEventTypes.Other;
+                }
+                else if (reader.ValueTextEquals("likes"u8))
+                {
+                    reader.Read();
+                    likes = reader.TokenType == JsonTokenType.Null ? 0 : reader.GetInt32();
+                }
+                else if (reader.ValueTextEquals("serverTs"u8))
+                {
+                    reader.Read();
+                    serverTs = reader.GetInt64();
                 }
                 else
                 {
                     reader.Read();
                     reader.Skip();
                 }
+            }
 
-                if (found == 3)
-                {
-                    return lane is not null;
-                }
+            if (reader.TokenType != JsonTokenType.EndObject || reader.Read())
+            {
+                return false; // truncated, or trailing content after the object
             }
         }
         catch (JsonException)
@@ -182,8 +210,18 @@ public static class RoomEventJson
         {
             return false;
         }
+        catch (FormatException)
+        {
+            return false;
+        }
 
-        return false;
+        if (!hasId || lane is null)
+        {
+            return false;
+        }
+
+        envelope = new EventEnvelope(id, seq, lane, type ?? RoomEventTypes.Other, likes, serverTs);
+        return true;
     }
 
     private static int Copy(ReadOnlySpan<byte> source, Span<byte> destination)

@@ -14,4 +14,7 @@ public static class RoomEventTypes
 
     /// <summary>The room's online count (lane system); carries <c>online</c>.</summary>
     public const string Online = "online";
+
+    /// <summary>Any type this build does not know (newer producers); routed by lane, passed through untouched.</summary>
+    public const string Other = "other";
 }

@@ -13,12 +13,17 @@ public sealed class GatewayHubLifetimeManager : DefaultHubLifetimeManager<RoomHu
 {
     private readonly RoomRegistry _registry;
     private readonly RoomMembership _membership;
+    private readonly FanoutOptions _options;
+    private readonly FanoutMetrics _metrics;
 
-    public GatewayHubLifetimeManager(ILogger<DefaultHubLifetimeManager<RoomHub>> logger, RoomRegistry registry, RoomMembership membership)
+    public GatewayHubLifetimeManager(
+        ILogger<DefaultHubLifetimeManager<RoomHub>> logger, RoomRegistry registry, RoomMembership membership, FanoutOptions options, FanoutMetrics metrics)
         : base(logger)
     {
         _registry = registry;
         _membership = membership;
+        _options = options;
+        _metrics = metrics;
     }
 
     public override async Task OnConnectedAsync(HubConnectionContext connection)
@@ -26,7 +31,7 @@ public sealed class GatewayHubLifetimeManager : DefaultHubLifetimeManager<RoomHu
         var identity = LiveImTokens.ReadIdentity(connection.User) is { } id
             ? new MemberIdentity(id.UserId, id.Name, id.Role, id.Room)
             : MemberIdentity.Anonymous;
-        _registry.AddMember(new RoomMember(connection, identity));
+        _registry.AddMember(new RoomMember(connection, identity, _options, _metrics));
         await base.OnConnectedAsync(connection);
     }
 

@@ -8,6 +8,8 @@ namespace LiveIm.RoomGateway.Presence;
 /// Reports this gateway's local member count per room to Redis every <see cref="Interval"/>, with an expiry of
 /// <see cref="Ttl"/>: a gateway that dies stops counting by itself, without any clean-up job. The cost is one
 /// script call per room per interval per gateway, whatever the number of viewers (no per-join Redis write).
+/// The same call returns the room's total over every live gateway, which the room sends to its members
+/// (<see cref="LocalRoom.SetOnline"/>: it rides along with the next frame when it changed).
 /// </summary>
 public sealed partial class PresenceReporter : BackgroundService
 {
@@ -18,7 +20,8 @@ public sealed partial class PresenceReporter : BackgroundService
     public static readonly TimeSpan Ttl = TimeSpan.FromSeconds(10);
 
     private static readonly RedisScript Report = new("""
-        -- KEYS[1] counts hash, KEYS[2] expiry zset; ARGV[1] gateway, ARGV[2] count, ARGV[3] expiry ms, ARGV[4] ttl ms
+        -- KEYS[1] counts hash, KEYS[2] expiry zset; ARGV[1] gateway, ARGV[2] count, ARGV[3] expiry ms, ARGV[4] ttl ms,
+        -- ARGV[5] now ms. Writes this gateway's count, forgets gateways whose report expired, returns the room total.
         if tonumber(ARGV[2]) > 0 then
           redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
           redis.call('ZADD', KEYS[2], ARGV[3], ARGV[1])
@@ -28,7 +31,19 @@ public sealed partial class PresenceReporter : BackgroundService
           redis.call('HDEL', KEYS[1], ARGV[1])
           redis.call('ZREM', KEYS[2], ARGV[1])
         end
-        return 1
+        local dead = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', ARGV[5])
+        for _, gw in ipairs(dead) do
+          redis.call('HDEL', KEYS[1], gw)
+        end
+        if #dead > 0 then
+          redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', ARGV[5])
+        end
+        local flat = redis.call('HGETALL', KEYS[1])
+        local total = 0
+        for i = 2, #flat, 2 do
+          total = total + (tonumber(flat[i]) or 0)
+        end
+        return total
         """);
 
     private readonly IRedisClient _redis;
@@ -64,12 +79,15 @@ public sealed partial class PresenceReporter : BackgroundService
     /// <summary>Writes the current counts, and zero for rooms that emptied since the last report.</summary>
     public async Task ReportOnceAsync(CancellationToken ct)
     {
-        var expiry = DateTimeOffset.UtcNow.Add(Ttl).ToUnixTimeMilliseconds();
+        var now = DateTimeOffset.UtcNow;
+        var expiry = now.Add(Ttl).ToUnixTimeMilliseconds();
         var ttlMs = (long)Ttl.TotalMilliseconds;
         var current = new Dictionary<string, int>(StringComparer.Ordinal);
+        var rooms = new Dictionary<string, LocalRoom>(StringComparer.Ordinal);
         foreach (var room in _registry.Rooms)
         {
             current[room.RoomId] = room.Count;
+            rooms[room.RoomId] = room;
         }
 
         foreach (var gone in _reported.Where(r => !current.ContainsKey(r)).ToList())
@@ -80,9 +98,20 @@ public sealed partial class PresenceReporter : BackgroundService
         var calls = current.Select(kv => _redis.EvalAsync(
             Report,
             new RedisArg[] { RedisKeys.PresenceCounts(kv.Key), RedisKeys.PresenceExpiry(kv.Key) },
-            new RedisArg[] { _gateway.Id, kv.Value, expiry, ttlMs },
+            new RedisArg[] { _gateway.Id, kv.Value, expiry, ttlMs, now.ToUnixTimeMilliseconds() },
             ct)).ToList();
-        await Task.WhenAll(calls);
+        var totals = await Task.WhenAll(calls);
+        var i = 0;
+        foreach (var roomId in current.Keys)
+        {
+            if (rooms.TryGetValue(roomId, out var room))
+            {
+                room.SetOnline(totals[i].AsInt64());
+            }
+
+            i++;
+        }
+
         _reported.Clear();
         foreach (var (roomId, count) in current)
         {

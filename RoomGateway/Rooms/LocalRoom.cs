@@ -4,19 +4,59 @@ using LiveIm.RoomGateway.Delivery;
 namespace LiveIm.RoomGateway.Rooms;
 
 /// <summary>
-/// A room as one gateway holds it: its local members and the bus subscription that exists exactly while it has
-/// members. Members are an immutable array swapped on change, so delivery reads a ready list without a lock.
-/// (Sharded membership for join storms comes with the fan-out engine.)
+/// A room as one gateway holds it: its local members (sharded), the bus subscription that exists exactly while it
+/// has members, and the tick engine that turns the room's events into one frame per tick.
+/// <para>
+/// Receive (bus thread): read the envelope, drop a reliable seq already delivered, add the event to the pending
+/// tick (likes are summed, not queued), and schedule a flush: at once if the room flushed nothing for a whole
+/// tick (an idle room adds no latency), else at the end of the current tick (a hot room merges).
+/// </para>
+/// <para>
+/// Flush (timer or thread pool): build the frame once (and its reliable-only twin when the tick mixes lanes),
+/// then offer it to every member, shard by shard, in parallel for big rooms. Flushes of a room never overlap, so
+/// members see frames in order.
+/// </para>
 /// </summary>
-public sealed class LocalRoom
+public sealed class LocalRoom : IDisposable
 {
-    private readonly object _membersGate = new();
-    private readonly object _receiveGate = new();
-    private RoomMember[] _members = [];
+    private static readonly MemberShards.Visitor<FanoutState> OfferVisitor = static (RoomMember member, ref FanoutState state) =>
+    {
+        if (member.Offer(state.Full, state.ReliableOnly) is { } given)
+        {
+            if (ReferenceEquals(given, state.Full))
+            {
+                state.FullRecipients++;
+            }
+            else
+            {
+                state.ReliableRecipients++;
+            }
+        }
+    };
 
-    public LocalRoom(string roomId)
+    private readonly FanoutOptions _options;
+    private readonly FanoutMetrics _metrics;
+    private readonly MemberShards _members;
+    private readonly object _pendingGate = new();
+    private readonly Timer _timer;
+    private readonly Action<object?> _flushCallback;
+    private List<TickEvent> _pending = new();
+    private LikeTotal _likes;
+    private bool _flushScheduled;
+    private bool _flushRunning;
+    private long _lastFlushMs = long.MinValue / 2;
+    private long _online = -1;
+    private long _onlineSent = -1;
+    private bool _disposed;
+
+    public LocalRoom(string roomId, FanoutOptions? options = null, FanoutMetrics? metrics = null)
     {
         RoomId = roomId;
+        _options = options ?? new FanoutOptions();
+        _metrics = metrics ?? new FanoutMetrics();
+        _members = new MemberShards();
+        _flushCallback = _ => Flush();
+        _timer = new Timer(static state => ((LocalRoom)state!).Flush(), this, Timeout.Infinite, Timeout.Infinite);
     }
 
     /// <summary>The room id.</summary>
@@ -34,101 +74,273 @@ public sealed class LocalRoom
     /// <summary>The room's seq when this gateway subscribed: live delivery (and repair) covers what comes after it.</summary>
     public long SnapshotSeq { get; set; }
 
-    /// <summary>Reliable seqs already delivered (guarded by the receive lock).</summary>
+    /// <summary>Reliable seqs already delivered (guarded by the pending lock).</summary>
     public SeqWindow Delivered { get; } = new();
 
-    /// <summary>The current members (a snapshot).</summary>
-    public RoomMember[] Members => Volatile.Read(ref _members);
-
     /// <summary>Local member count.</summary>
-    public int Count => Members.Length;
+    public int Count => _members.Count;
 
-    public void Add(RoomMember member)
-    {
-        lock (_membersGate)
-        {
-            _members = [.. _members, member];
-        }
-    }
+    /// <summary>The members (a snapshot; allocates).</summary>
+    public RoomMember[] Members => _members.Snapshot();
 
-    public bool Remove(RoomMember member)
-    {
-        lock (_membersGate)
-        {
-            var index = Array.IndexOf(_members, member);
-            if (index < 0)
-            {
-                return false;
-            }
+    public void Add(RoomMember member) => _members.Add(member);
 
-            _members = [.. _members.AsSpan(0, index), .. _members.AsSpan(index + 1)];
-            return true;
-        }
-    }
+    public bool Remove(RoomMember member) => _members.Remove(member);
 
     /// <summary>
-    /// Where a room event received from the bus is written to every local member: the frame is built once and
-    /// shared. A reliable event already delivered (same seq) is dropped.
+    /// Where a room event received from the bus enters the gateway. False when it is unreadable or a reliable
+    /// event already delivered (same seq).
     /// </summary>
-    public bool DeliverLive(ReadOnlyMemory<byte> json)
+    public bool Receive(ReadOnlyMemory<byte> json)
     {
-        if (!RoomEventJson.TryReadRouting(json.Span, out _, out var seq, out var lane))
+        if (!RoomEventJson.TryReadEnvelope(json.Span, out var e))
         {
             return false;
         }
 
-        lock (_receiveGate)
+        lock (_pendingGate)
         {
-            if (Lane.IsReliable(lane!) && (seq is not { } s || !Delivered.TryMark(s)))
+            if (e.IsReliable && (e.Seq is not { } seq || !Delivered.TryMark(seq)))
             {
                 return false;
             }
 
-            var frame = EventFrame.Single(json);
-            foreach (var member in Members)
+            _metrics.EventIn(e.Lane);
+            if (ReferenceEquals(e.Lane, Lane.Like))
             {
-                member.Deliver(frame, json, seq);
+                _likes = _likes.Add(json, e);
             }
+            else
+            {
+                _pending.Add(new TickEvent(json, e.Seq, e.Lane));
+            }
+
+            ScheduleLocked();
         }
 
         return true;
     }
 
     /// <summary>Delivers reliable events read back from history, skipping those already delivered.</summary>
-    public int DeliverRepair(IEnumerable<(ReadOnlyMemory<byte> Json, long Seq)> events)
+    public int DeliverRepair(IEnumerable<(ReadOnlyMemory<byte> Json, long Seq, string Lane)> events)
     {
-        lock (_receiveGate)
+        var fresh = 0;
+        lock (_pendingGate)
         {
-            var fresh = new List<(ReadOnlyMemory<byte> Json, long? Seq)>();
-            foreach (var (json, seq) in events)
+            foreach (var (json, seq, lane) in events)
             {
                 if (Delivered.TryMark(seq))
                 {
-                    fresh.Add((json, seq));
+                    _pending.Add(new TickEvent(json, seq, lane));
+                    fresh++;
                 }
             }
 
-            if (fresh.Count == 0)
+            if (fresh > 0)
             {
-                return 0;
+                ScheduleLocked();
             }
-
-            var frame = EventFrame.Build(fresh.Select(e => e.Json).ToArray());
-            foreach (var member in Members)
-            {
-                member.DeliverBatch(frame, fresh);
-            }
-
-            return fresh.Count;
         }
+
+        return fresh;
     }
 
     /// <summary>Where a repair read should start.</summary>
     public long RepairFrom()
     {
-        lock (_receiveGate)
+        lock (_pendingGate)
         {
             return Delivered.ContiguousFrom(SnapshotSeq);
         }
+    }
+
+    /// <summary>
+    /// The room's total online count (all gateways) as presence last computed it; a change rides along with the
+    /// next frame, or goes out on its own when the room is quiet.
+    /// </summary>
+    public void SetOnline(long online)
+    {
+        lock (_pendingGate)
+        {
+            if (online == _online)
+            {
+                return;
+            }
+
+            _online = online;
+            ScheduleLocked();
+        }
+    }
+
+    /// <summary>Writes the pending tick now (also called by the tick timer).</summary>
+    public void Flush()
+    {
+        List<TickEvent> events;
+        LikeTotal likes;
+        long online;
+        lock (_pendingGate)
+        {
+            if (_flushRunning || _disposed)
+            {
+                return; // the running flush reschedules when it ends
+            }
+
+            _flushRunning = true;
+            _flushScheduled = false;
+            _lastFlushMs = Environment.TickCount64;
+            events = _pending;
+            _pending = new List<TickEvent>(Math.Min(events.Count, 256));
+            likes = _likes;
+            _likes = default;
+            online = _online != _onlineSent ? _online : -1;
+            _onlineSent = _online;
+        }
+
+        try
+        {
+            if (likes.Events > 0)
+            {
+                events.Add(likes.ToEvent(RoomId));
+            }
+
+            if (online >= 0)
+            {
+                events.Add(new TickEvent(RoomEventJson.Serialize(new RoomEvent
+                {
+                    RoomId = RoomId, Lane = Lane.System, Type = RoomEventTypes.Online, Online = online,
+                    ServerTs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(),
+                }), null, Lane.System));
+            }
+
+            if (events.Count > 0)
+            {
+                FanOut(events);
+            }
+        }
+        finally
+        {
+            lock (_pendingGate)
+            {
+                _flushRunning = false;
+                if (_flushScheduled)
+                {
+                    _flushScheduled = false;
+                    ScheduleLocked();
+                }
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        lock (_pendingGate)
+        {
+            _disposed = true;
+        }
+
+        _timer.Dispose();
+    }
+
+    private void FanOut(List<TickEvent> events)
+    {
+        var full = RoomFrame.Build(events);
+        RoomFrame? reliableOnly = null;
+        if (full.Counts.Reliable > 0 && full.Counts.BestEffort > 0)
+        {
+            reliableOnly = RoomFrame.Build(events.FindAll(e => e.IsReliable));
+        }
+        else if (full.Counts.BestEffort == 0)
+        {
+            reliableOnly = full;
+        }
+
+        _metrics.Tick();
+        try
+        {
+            long fullRecipients = 0, reliableRecipients = 0;
+            if (_members.Count > _options.ParallelFanoutThreshold && Environment.ProcessorCount > 1)
+            {
+                Parallel.For(0, _members.ShardCount, shard =>
+                {
+                    var state = new FanoutState(full, reliableOnly);
+                    _members.ForEachInShard(shard, ref state, OfferVisitor);
+                    Interlocked.Add(ref fullRecipients, state.FullRecipients);
+                    Interlocked.Add(ref reliableRecipients, state.ReliableRecipients);
+                });
+            }
+            else
+            {
+                var state = new FanoutState(full, reliableOnly);
+                for (var shard = 0; shard < _members.ShardCount; shard++)
+                {
+                    _members.ForEachInShard(shard, ref state, OfferVisitor);
+                }
+
+                fullRecipients = state.FullRecipients;
+                reliableRecipients = state.ReliableRecipients;
+            }
+
+            _metrics.Delivered(full.Counts, fullRecipients, fullRecipients, fullRecipients * full.Length);
+            if (reliableOnly is not null && !ReferenceEquals(reliableOnly, full))
+            {
+                _metrics.Delivered(reliableOnly.Counts, reliableRecipients, reliableRecipients, reliableRecipients * reliableOnly.Length);
+            }
+        }
+        finally
+        {
+            full.Release();
+            if (reliableOnly is not null && !ReferenceEquals(reliableOnly, full))
+            {
+                reliableOnly.Release();
+            }
+        }
+    }
+
+    // Under _pendingGate.
+    private void ScheduleLocked()
+    {
+        if (_flushScheduled || _disposed)
+        {
+            return;
+        }
+
+        _flushScheduled = true;
+        if (_flushRunning)
+        {
+            return; // rescheduled when the running flush ends
+        }
+
+        var dueIn = _lastFlushMs + _options.TickMs - Environment.TickCount64;
+        if (dueIn <= 0)
+        {
+            ThreadPool.UnsafeQueueUserWorkItem(_flushCallback, null, preferLocal: false);
+        }
+        else
+        {
+            _timer.Change(dueIn, Timeout.Infinite);
+        }
+    }
+
+    private struct FanoutState(RoomFrame full, RoomFrame? reliableOnly)
+    {
+        public readonly RoomFrame Full = full;
+        public readonly RoomFrame? ReliableOnly = reliableOnly;
+        public long FullRecipients;
+        public long ReliableRecipients;
+    }
+
+    // The likes of one tick, summed into one event. A single like event passes through as it came.
+    private readonly record struct LikeTotal(int Events, long Likes, long MaxId, long MaxServerTs, ReadOnlyMemory<byte> First)
+    {
+        public LikeTotal Add(ReadOnlyMemory<byte> json, EventEnvelope e) => new(
+            Events + 1, Likes + e.Likes, Math.Max(MaxId, e.Id), Math.Max(MaxServerTs, e.ServerTs), Events == 0 ? json : First);
+
+        public TickEvent ToEvent(string roomId) => Events == 1
+            ? new TickEvent(First, null, Lane.Like)
+            : new TickEvent(RoomEventJson.Serialize(new RoomEvent
+            {
+                RoomId = roomId, Id = MaxId, Lane = Lane.Like, Type = RoomEventTypes.Likes,
+                Likes = (int)Math.Min(int.MaxValue, Likes), ServerTs = MaxServerTs,
+            }), null, Lane.Like);
     }
 }

@@ -1,28 +1,47 @@
-using System.Threading.Channels;
+using System.Runtime.CompilerServices;
+using LiveIm.Core.Errors;
 using LiveIm.RoomGateway.Delivery;
 using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.Protocol;
 
 namespace LiveIm.RoomGateway.Rooms;
 
 /// <summary>
-/// One connection as the room engine sees it: its identity, its room, and its ordered outbound queue.
-/// While it joins, live events are held in a buffer so that history (on resume) goes out first, then the held
-/// live events minus those the history already carried: in order, without duplicates.
+/// One connection as the room engine sees it: identity, room, and a bounded outbound backlog.
+/// <para>
+/// Writing: a room tick offers its frame; when nothing is pending the frame is written at once by the offering
+/// thread (the usual case: the transport takes it without waiting). If the transport is full (the client reads
+/// slowly), the write continues asynchronously and later frames queue behind it. The broadcast never waits.
+/// </para>
+/// <para>
+/// Slow consumers: past <see cref="FanoutOptions.ChatDropBacklogBytes"/> queued the member gets the reliable lanes
+/// only (chat and likes dropped, counted) until its backlog is empty again; past
+/// <see cref="FanoutOptions.CloseBacklogBytes"/> it is closed with <c>slow_consumer</c> and resumes with lastSeq.
+/// </para>
+/// <para>
+/// Joining: while the join fetches its snapshot, offered frames are held; <see cref="CompleteHold"/> sends the
+/// history, then the held events the history did not carry, in order and without duplicates.
+/// </para>
 /// </summary>
-public sealed class RoomMember : IAsyncDisposable
+public sealed class RoomMember : IThreadPoolWorkItem, IAsyncDisposable
 {
     private readonly HubConnectionContext _connection;
-    private readonly Channel<SerializedHubMessage> _outbound =
-        Channel.CreateUnbounded<SerializedHubMessage>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly FanoutOptions _options;
+    private readonly FanoutMetrics _metrics;
     private readonly object _gate = new();
-    private readonly Task _writeLoop;
-    private List<(ReadOnlyMemory<byte> Json, long? Seq)>? _held;
+    private readonly Queue<RoomFrame> _queue = new(4);
+    private long _queuedBytes;
+    private bool _writing;
+    private bool _degraded;
+    private bool _closed;
+    private List<RoomFrame>? _held;
 
-    public RoomMember(HubConnectionContext connection, MemberIdentity identity)
+    public RoomMember(HubConnectionContext connection, MemberIdentity identity, FanoutOptions options, FanoutMetrics metrics)
     {
         _connection = connection;
         Identity = identity;
-        _writeLoop = WriteLoopAsync();
+        _options = options;
+        _metrics = metrics;
     }
 
     /// <summary>The SignalR connection id.</summary>
@@ -37,12 +56,43 @@ public sealed class RoomMember : IAsyncDisposable
     /// <summary>Serializes JoinRoom/LeaveRoom of this connection.</summary>
     public SemaphoreSlim MembershipLock { get; } = new(1, 1);
 
-    /// <summary>Starts holding live events (the join is fetching its snapshot).</summary>
+    /// <summary>Where the member sits in its room's membership shards (owned by <see cref="MemberShards"/>).</summary>
+    internal int Shard { get; set; } = -1;
+
+    /// <summary>Index in the shard's array (owned by <see cref="MemberShards"/>).</summary>
+    internal int Slot { get; set; } = -1;
+
+    /// <summary>Bytes queued and not yet handed to the transport.</summary>
+    public long BacklogBytes
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _queuedBytes;
+            }
+        }
+    }
+
+    /// <summary>True while the member receives the reliable lanes only.</summary>
+    public bool IsDegraded
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _degraded;
+            }
+        }
+    }
+
+    /// <summary>Starts holding live frames (the join is fetching its snapshot).</summary>
     public void BeginHold()
     {
         lock (_gate)
         {
-            _held = new List<(ReadOnlyMemory<byte>, long?)>();
+            ReleaseHeld();
+            _held = new List<RoomFrame>();
         }
     }
 
@@ -51,87 +101,295 @@ public sealed class RoomMember : IAsyncDisposable
     {
         lock (_gate)
         {
-            _held = null;
+            ReleaseHeld();
         }
     }
 
     /// <summary>
-    /// Sends <paramref name="history"/> then the held live events whose seq the history did not carry, in one
-    /// frame, and goes live.
+    /// Sends <paramref name="history"/> then the held live events whose seq the history did not carry, as one frame,
+    /// and goes live.
     /// </summary>
-    public void CompleteHold(IReadOnlyList<ReadOnlyMemory<byte>> history, long historyMaxSeq)
+    public void CompleteHold(IReadOnlyList<TickEvent> history, long historyMaxSeq)
     {
+        RoomFrame? frame = null;
+        RoomFrame? toWrite;
+        bool close;
         lock (_gate)
         {
-            var batch = new List<ReadOnlyMemory<byte>>(history);
-            foreach (var (json, seq) in _held ?? [])
+            var batch = new List<TickEvent>(history);
+            foreach (var held in _held ?? [])
             {
-                if (seq is null || seq > historyMaxSeq)
+                foreach (var e in held.Events)
                 {
-                    batch.Add(json);
+                    if (e.Seq is not { } seq || seq > historyMaxSeq)
+                    {
+                        batch.Add(e);
+                    }
                 }
             }
 
-            _held = null;
-            if (batch.Count > 0)
+            ReleaseHeld();
+            if (batch.Count == 0 || _closed)
             {
-                _outbound.Writer.TryWrite(EventFrame.Build(batch));
-            }
-        }
-    }
-
-    /// <summary>Delivers one live event (the frame is shared by every member; <paramref name="json"/> is kept only while holding).</summary>
-    public void Deliver(SerializedHubMessage frame, ReadOnlyMemory<byte> json, long? seq)
-    {
-        lock (_gate)
-        {
-            if (_held is not null)
-            {
-                _held.Add((json, seq));
                 return;
             }
 
-            _outbound.Writer.TryWrite(frame);
+            frame = RoomFrame.Build(batch);
+            EnqueueLocked(frame, out toWrite, out close);
         }
+
+        _metrics.Delivered(frame.Counts, 1, 1, frame.Length);
+        frame.Release();
+        Continue(toWrite, close);
     }
 
-    /// <summary>Delivers events read back from history (repair after a bus outage).</summary>
-    public void DeliverBatch(SerializedHubMessage frame, IReadOnlyList<(ReadOnlyMemory<byte> Json, long? Seq)> events)
+    /// <summary>
+    /// Offers a room tick's frame. <paramref name="reliableOnly"/> is the same tick without its chat and likes
+    /// (null when the tick had no reliable event); a backed-up member gets that one. Never blocks on the client.
+    /// </summary>
+    /// <returns>The frame handed to this member (for delivery counts), or null when nothing was.</returns>
+    public RoomFrame? Offer(RoomFrame full, RoomFrame? reliableOnly)
+    {
+        RoomFrame? toWrite;
+        bool close;
+        RoomFrame? chosen;
+        lock (_gate)
+        {
+            if (_closed)
+            {
+                return null;
+            }
+
+            if (_held is not null)
+            {
+                _held.Add(full.AddReference());
+                return null; // counted when the hold completes
+            }
+
+            chosen = full;
+            if (full.Counts.BestEffort > 0)
+            {
+                if (!_degraded && _queuedBytes >= _options.ChatDropBacklogBytes)
+                {
+                    _degraded = true;
+                    _metrics.WentDegraded();
+                }
+
+                if (_degraded)
+                {
+                    _metrics.Drop(full.Counts with { Gift = 0, System = 0 });
+                    chosen = reliableOnly;
+                    if (chosen is null)
+                    {
+                        return null;
+                    }
+                }
+            }
+
+            EnqueueLocked(chosen, out toWrite, out close);
+        }
+
+        Continue(toWrite, close);
+        return close ? null : chosen;
+    }
+
+    /// <summary>Releases everything queued; later offers are ignored.</summary>
+    public ValueTask DisposeAsync()
     {
         lock (_gate)
         {
-            if (_held is not null)
-            {
-                _held.AddRange(events);
-                return;
-            }
+            _closed = true;
+            ReleaseQueued(countAsDropped: false);
+            ReleaseHeld();
+        }
 
-            _outbound.Writer.TryWrite(frame);
+        return ValueTask.CompletedTask;
+    }
+
+    void IThreadPoolWorkItem.Execute() => _ = DrainAsync();
+
+    // Under _gate. Either hands the frame back to be written now (nothing pending), queues it, or decides to close.
+    private void EnqueueLocked(RoomFrame frame, out RoomFrame? toWrite, out bool close)
+    {
+        toWrite = null;
+        close = false;
+        if (_queuedBytes + frame.Length > _options.CloseBacklogBytes)
+        {
+            _closed = true;
+            close = true;
+            _metrics.Drop(frame.Counts);
+            ReleaseQueued(countAsDropped: true);
+            ReleaseHeld();
+            return;
+        }
+
+        if (!_writing)
+        {
+            _writing = true;
+            toWrite = frame.AddReference();
+            return;
+        }
+
+        _queue.Enqueue(frame.AddReference());
+        _queuedBytes += frame.Length;
+    }
+
+    private void Continue(RoomFrame? toWrite, bool close)
+    {
+        if (close)
+        {
+            _ = CloseSlowConsumerAsync();
+        }
+        else if (toWrite is not null)
+        {
+            WriteNow(toWrite);
         }
     }
 
-    public async ValueTask DisposeAsync()
+    // The fast path: the transport usually takes the bytes without waiting, and then nothing else happens.
+    private void WriteNow(RoomFrame frame)
     {
-        _outbound.Writer.TryComplete();
-        await _writeLoop;
-    }
-
-    // One writer per connection keeps frames in order. HubConnectionContext.WriteAsync waits for the transport
-    // when the client reads slowly; only this connection's loop waits, never the room's fan-out.
-    // (The bounded backlog and slow-consumer policy come with the fan-out engine.)
-    private async Task WriteLoopAsync()
-    {
-        await Task.Yield();
+        ValueTask write;
         try
         {
-            await foreach (var frame in _outbound.Reader.ReadAllAsync())
+            write = _connection.WriteAsync(frame.Message);
+        }
+        catch (Exception)
+        {
+            frame.Release();
+            Fail();
+            return;
+        }
+
+        if (write.IsCompletedSuccessfully)
+        {
+            frame.Release();
+            lock (_gate)
             {
-                await _connection.WriteAsync(frame);
+                if (_queue.Count == 0 || _closed)
+                {
+                    _writing = false;
+                    _degraded = false;
+                    return;
+                }
+            }
+
+            ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+            return;
+        }
+
+        _ = AwaitThenDrainAsync(write, frame);
+    }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    private async ValueTask AwaitThenDrainAsync(ValueTask write, RoomFrame frame)
+    {
+        try
+        {
+            await write;
+        }
+        catch (Exception)
+        {
+            Fail();
+            return;
+        }
+        finally
+        {
+            frame.Release();
+        }
+
+        await DrainAsync();
+    }
+
+    // One writer at a time per connection (the _writing flag) keeps frames in order.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    private async ValueTask DrainAsync()
+    {
+        while (true)
+        {
+            RoomFrame frame;
+            lock (_gate)
+            {
+                if (_closed || !_queue.TryDequeue(out frame!))
+                {
+                    _writing = false;
+                    _degraded = false;
+                    return;
+                }
+
+                _queuedBytes -= frame.Length;
+            }
+
+            try
+            {
+                await _connection.WriteAsync(frame.Message);
+            }
+            catch (Exception)
+            {
+                Fail();
+                return;
+            }
+            finally
+            {
+                frame.Release();
             }
         }
-        catch (Exception) when (_connection.ConnectionAborted.IsCancellationRequested)
+    }
+
+    private async Task CloseSlowConsumerAsync()
+    {
+        _metrics.SlowConsumerClosed();
+        try
         {
-            // The connection went away; its member is removed by OnDisconnectedAsync.
+            // Queued behind whatever the transport still holds: a client that reads again sees why it was closed;
+            // one that never does is aborted at the deadline. Either way it resumes with lastSeq.
+            using var grace = new CancellationTokenSource(_options.CloseGraceMs);
+            var message = $"{ErrorCodes.SlowConsumer}: the connection fell {_options.CloseBacklogBytes / 1024} KB behind the room; reconnect and resume with lastSeq";
+            await _connection.WriteAsync(new CloseMessage(message, allowReconnect: true), grace.Token);
+        }
+        catch (Exception)
+        {
+            // Not delivered in time or the connection is gone: abort anyway.
+        }
+
+        _connection.Abort();
+    }
+
+    private void Fail()
+    {
+        lock (_gate)
+        {
+            _closed = true;
+            _writing = false;
+            ReleaseQueued(countAsDropped: true);
+            ReleaseHeld();
+        }
+    }
+
+    private void ReleaseQueued(bool countAsDropped)
+    {
+        while (_queue.TryDequeue(out var frame))
+        {
+            if (countAsDropped)
+            {
+                _metrics.Drop(frame.Counts);
+            }
+
+            frame.Release();
+        }
+
+        _queuedBytes = 0;
+    }
+
+    private void ReleaseHeld()
+    {
+        if (_held is { } held)
+        {
+            _held = null;
+            foreach (var frame in held)
+            {
+                frame.Release();
+            }
         }
     }
 }

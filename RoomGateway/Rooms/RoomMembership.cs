@@ -1,5 +1,6 @@
 using System.Text;
 using LiveIm.Core.Bus.Contracts;
+using LiveIm.RoomGateway.Delivery;
 using LiveIm.RoomGateway.Backend;
 using LiveIm.RoomGateway.Subscriptions;
 
@@ -58,12 +59,13 @@ public sealed class RoomMembership
             }
 
             member.RoomId = roomId;
-            var history = new List<ReadOnlyMemory<byte>>(reply.Events.Count);
+            var history = new List<TickEvent>(reply.Events.Count);
             long maxSeq = 0;
             foreach (var e in reply.Events)
             {
-                history.Add(Encoding.UTF8.GetBytes(e.GetRawText()));
-                maxSeq = Math.Max(maxSeq, e.GetProperty("seq").GetInt64());
+                var seq = e.GetProperty("seq").GetInt64();
+                history.Add(new TickEvent(Encoding.UTF8.GetBytes(e.GetRawText()), seq, e.GetProperty("lane").GetString() ?? Core.Events.Lane.Gift));
+                maxSeq = Math.Max(maxSeq, seq);
             }
 
             member.CompleteHold(history, maxSeq);

@@ -1,12 +1,22 @@
 using System.Collections.Concurrent;
+using LiveIm.RoomGateway.Delivery;
 
 namespace LiveIm.RoomGateway.Rooms;
 
 /// <summary>The gateway's local rooms (room id → <see cref="LocalRoom"/>) and connections (id → <see cref="RoomMember"/>).</summary>
 public sealed class RoomRegistry
 {
+    private readonly FanoutOptions _options;
+    private readonly Lazy<FanoutMetrics> _metrics;
+
     private readonly ConcurrentDictionary<string, LocalRoom> _rooms = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, RoomMember> _members = new(StringComparer.Ordinal);
+
+    public RoomRegistry(FanoutOptions options, IServiceProvider services)
+    {
+        _options = options;
+        _metrics = new Lazy<FanoutMetrics>(() => (FanoutMetrics)services.GetService(typeof(FanoutMetrics))!);
+    }
 
     /// <summary>Rooms with local members.</summary>
     public IEnumerable<LocalRoom> Rooms => _rooms.Values;
@@ -14,11 +24,18 @@ public sealed class RoomRegistry
     /// <summary>Connected members.</summary>
     public int ConnectionCount => _members.Count;
 
-    public LocalRoom GetOrAddRoom(string roomId) => _rooms.GetOrAdd(roomId, id => new LocalRoom(id));
+    /// <summary>Rooms with local members.</summary>
+    public int RoomCount => _rooms.Count;
+
+    public LocalRoom GetOrAddRoom(string roomId) => _rooms.GetOrAdd(roomId, id => new LocalRoom(id, _options, _metrics.Value));
 
     public bool TryGetRoom(string roomId, out LocalRoom room) => _rooms.TryGetValue(roomId, out room!);
 
-    public void RemoveRoom(LocalRoom room) => _rooms.TryRemove(new KeyValuePair<string, LocalRoom>(room.RoomId, room));
+    public void RemoveRoom(LocalRoom room)
+    {
+        _rooms.TryRemove(new KeyValuePair<string, LocalRoom>(room.RoomId, room));
+        room.Dispose();
+    }
 
     public void AddMember(RoomMember member) => _members[member.ConnectionId] = member;
 

@@ -34,7 +34,7 @@ public sealed partial class RoomSubscriptions : IDisposable
     {
         room.Subscription = await _bus.SubscribeAsync(Subjects.Room(room.RoomId), queueGroup: null, message =>
         {
-            if (!room.DeliverLive(message.Data))
+            if (!room.Receive(message.Data))
             {
                 LogDropped(room.RoomId);
             }
@@ -62,7 +62,10 @@ public sealed partial class RoomSubscriptions : IDisposable
         {
             var from = room.RepairFrom();
             var reply = await _roomService.HistoryAsync(new HistoryRequest(room.RoomId, from, RepairPageSize), ct);
-            var events = reply.Events.Select(e => ((ReadOnlyMemory<byte>)System.Text.Encoding.UTF8.GetBytes(e.GetRawText()), e.GetProperty("seq").GetInt64()));
+            var events = reply.Events.Select(e => (
+                (ReadOnlyMemory<byte>)System.Text.Encoding.UTF8.GetBytes(e.GetRawText()),
+                e.GetProperty("seq").GetInt64(),
+                e.GetProperty("lane").GetString() ?? Core.Events.Lane.Gift));
             var delivered = room.DeliverRepair(events);
             if (delivered > 0)
             {

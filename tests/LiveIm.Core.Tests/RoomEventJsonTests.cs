@@ -28,15 +28,30 @@ public sealed class RoomEventJsonTests
         var json = RoomEventJson.Serialize(chat);
         Assert.Contains("\"seq\":null", Encoding.UTF8.GetString(json));
         Assert.Equal(chat, RoomEventJson.Deserialize(json));
-        Assert.True(RoomEventJson.TryReadRouting(json, out var id, out var seq, out var lane));
-        Assert.Equal((9L, (long?)null, Lane.Chat), (id, seq, lane));
+        Assert.True(RoomEventJson.TryReadEnvelope(json, out var e));
+        Assert.Equal(new EventEnvelope(9, null, Lane.Chat, RoomEventTypes.Chat, 0, 5), e);
+        Assert.False(e.IsReliable);
     }
 
     [Fact]
     public void Routing_fields_are_read_without_the_rest()
     {
-        Assert.True(RoomEventJson.TryReadRouting(RoomEventJson.Serialize(Gift), out var id, out var seq, out var lane));
-        Assert.Equal((7L, (long?)3, Lane.Gift), (id, seq, lane));
+        Assert.True(RoomEventJson.TryReadEnvelope(RoomEventJson.Serialize(Gift), out var e));
+        Assert.Equal((7L, (long?)3, Lane.Gift, RoomEventTypes.Gift), (e.Id, e.Seq, e.Lane, e.Type));
+        Assert.True(e.IsReliable);
+        Assert.Same(Lane.Gift, e.Lane);
+    }
+
+    [Fact]
+    public void Likes_and_unknown_types_are_read()
+    {
+        var likes = new RoomEvent { RoomId = "r1", Id = 4, Lane = Lane.Like, Type = RoomEventTypes.Likes, Likes = 17, ServerTs = 8 };
+        Assert.True(RoomEventJson.TryReadEnvelope(RoomEventJson.Serialize(likes), out var e));
+        Assert.Equal(new EventEnvelope(4, null, Lane.Like, RoomEventTypes.Likes, 17, 8), e);
+
+        var future = "{\"roomId\":\"r\",\"id\":5,\"seq\":9,\"lane\":\"system\",\"type\":\"poll\",\"poll\":{\"q\":[1,2]},\"serverTs\":1}"u8;
+        Assert.True(RoomEventJson.TryReadEnvelope(future, out e));
+        Assert.Equal((Lane.System, RoomEventTypes.Other, 9L), (e.Lane, e.Type, e.Seq!.Value));
     }
 
     [Theory]
@@ -45,8 +60,14 @@ public sealed class RoomEventJsonTests
     [InlineData("{\"id\":\"x\"}")]
     [InlineData("{\"id\":1,\"seq\":2")]
     [InlineData("not json")]
+    [InlineData("{\"id\":1,\"lane\":\"warp\"}")]
+    [InlineData("{\"lane\":\"chat\"}")]
+    [InlineData("{\"id\":1,\"lane\":\"chat\"}{}")]
+    [InlineData("{\"id\":1,\"lane\":\"chat\",\"likes\":99999999999}")]
+    [InlineData("{\"id\":1e400,\"lane\":\"chat\"}")]
+    [InlineData("{\"id\":1,\"lane\":\"chat\",\"serverTs\":\"x\"}")]
     public void Unreadable_payloads_are_refused(string payload)
     {
-        Assert.False(RoomEventJson.TryReadRouting(Encoding.UTF8.GetBytes(payload), out _, out _, out _));
+        Assert.False(RoomEventJson.TryReadEnvelope(Encoding.UTF8.GetBytes(payload), out _));
     }
 }

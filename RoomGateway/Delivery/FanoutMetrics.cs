@@ -1,0 +1,122 @@
+using System.Diagnostics.Metrics;
+using LiveIm.Core.Events;
+using LiveIm.RoomGateway.Rooms;
+
+namespace LiveIm.RoomGateway.Delivery;
+
+/// <summary>
+/// The fan-out engine's counters, kept as plain fields updated with <see cref="Interlocked"/> (the hot path pays
+/// one atomic add per room tick, not per member) and published as observable instruments on the
+/// <c>LiveIm.Gateway</c> meter, so <c>/metrics</c>, dotnet-counters and OpenTelemetry all read the same numbers.
+/// Instrument names are listed in docs/operations.md.
+/// </summary>
+public sealed class FanoutMetrics : IDisposable
+{
+    /// <summary>The meter name.</summary>
+    public const string MeterName = "LiveIm.Gateway";
+
+    private static readonly string[] Lanes = [Lane.Chat, Lane.Like, Lane.Gift, Lane.System];
+
+    private readonly long[] _eventsIn = new long[4];
+    private readonly long[] _deliveries = new long[4];
+    private readonly long[] _dropped = new long[4];
+    private readonly Meter _meter;
+    private long _frames;
+    private long _bytes;
+    private long _ticks;
+    private long _slowConsumerCloses;
+    private long _degraded;
+
+    public FanoutMetrics(RoomRegistry? registry = null)
+    {
+        _meter = new Meter(MeterName);
+        _meter.CreateObservableCounter("liveim.gateway.events_in", () => PerLane(_eventsIn), description: "Room events received from the bus, per lane");
+        _meter.CreateObservableCounter("liveim.gateway.deliveries", () => PerLane(_deliveries), description: "Events handed to connections (one per recipient), per lane");
+        _meter.CreateObservableCounter("liveim.gateway.dropped", () => PerLane(_dropped), description: "Events not delivered to a connection (backlog or slow-consumer close), per lane");
+        _meter.CreateObservableCounter("liveim.gateway.frames", () => Interlocked.Read(ref _frames), description: "Frames handed to connections");
+        _meter.CreateObservableCounter("liveim.gateway.frame_bytes", () => Interlocked.Read(ref _bytes), unit: "By", description: "Bytes of frames handed to connections");
+        _meter.CreateObservableCounter("liveim.gateway.ticks", () => Interlocked.Read(ref _ticks), description: "Room ticks flushed (one frame build each)");
+        _meter.CreateObservableCounter("liveim.gateway.slow_consumer_closes", () => Interlocked.Read(ref _slowConsumerCloses), description: "Connections closed with slow_consumer");
+        _meter.CreateObservableCounter("liveim.gateway.chat_degraded", () => Interlocked.Read(ref _degraded), description: "Times a connection's backlog made it drop to the reliable lanes only");
+        _meter.CreateObservableCounter("liveim.gateway.frame_buffers_rented", () => FramePool.RentedCount, description: "Pooled frame buffers rented");
+        _meter.CreateObservableCounter("liveim.gateway.frame_buffers_returned", () => FramePool.ReturnedCount, description: "Pooled frame buffers returned");
+        _meter.CreateObservableGauge("liveim.gateway.frame_bytes_outstanding", () => FramePool.OutstandingBytes, unit: "By", description: "Bytes of frames alive (queued or being written)");
+        if (registry is not null)
+        {
+            _meter.CreateObservableGauge("liveim.gateway.connections", () => (long)registry.ConnectionCount, description: "Open hub connections");
+            _meter.CreateObservableGauge("liveim.gateway.rooms", () => (long)registry.RoomCount, description: "Rooms with local members");
+        }
+    }
+
+    /// <summary>The meter the instruments are on.</summary>
+    public Meter Meter => _meter;
+
+    /// <summary>Events received, per lane.</summary>
+    public long EventsIn(string lane) => Interlocked.Read(ref _eventsIn[Index(lane)]);
+
+    /// <summary>Deliveries, per lane.</summary>
+    public long Deliveries(string lane) => Interlocked.Read(ref _deliveries[Index(lane)]);
+
+    /// <summary>Drops, per lane.</summary>
+    public long Dropped(string lane) => Interlocked.Read(ref _dropped[Index(lane)]);
+
+    /// <summary>Slow-consumer closes.</summary>
+    public long SlowConsumerCloses => Interlocked.Read(ref _slowConsumerCloses);
+
+    /// <summary>Times a connection went reliable-only.</summary>
+    public long DegradedCount => Interlocked.Read(ref _degraded);
+
+    /// <summary>Frames handed to connections.</summary>
+    public long Frames => Interlocked.Read(ref _frames);
+
+    /// <summary>Room ticks flushed.</summary>
+    public long Ticks => Interlocked.Read(ref _ticks);
+
+    internal void EventIn(string lane) => Interlocked.Increment(ref _eventsIn[Index(lane)]);
+
+    internal void Tick() => Interlocked.Increment(ref _ticks);
+
+    internal void Delivered(LaneCounts counts, long recipients, long frames, long bytes)
+    {
+        Add(_deliveries, counts, recipients);
+        Interlocked.Add(ref _frames, frames);
+        Interlocked.Add(ref _bytes, bytes);
+    }
+
+    internal void Drop(LaneCounts counts, long times = 1) => Add(_dropped, counts, times);
+
+    internal void SlowConsumerClosed() => Interlocked.Increment(ref _slowConsumerCloses);
+
+    internal void WentDegraded() => Interlocked.Increment(ref _degraded);
+
+    public void Dispose() => _meter.Dispose();
+
+    private static void Add(long[] perLane, LaneCounts counts, long times)
+    {
+        if (times == 0)
+        {
+            return;
+        }
+
+        if (counts.Chat > 0) Interlocked.Add(ref perLane[0], counts.Chat * times);
+        if (counts.Like > 0) Interlocked.Add(ref perLane[1], counts.Like * times);
+        if (counts.Gift > 0) Interlocked.Add(ref perLane[2], counts.Gift * times);
+        if (counts.System > 0) Interlocked.Add(ref perLane[3], counts.System * times);
+    }
+
+    private static int Index(string lane) => lane switch
+    {
+        Lane.Chat => 0,
+        Lane.Like => 1,
+        Lane.Gift => 2,
+        _ => 3,
+    };
+
+    private static IEnumerable<Measurement<long>> PerLane(long[] values)
+    {
+        for (var i = 0; i < Lanes.Length; i++)
+        {
+            yield return new Measurement<long>(Interlocked.Read(ref values[i]), new KeyValuePair<string, object?>("lane", Lanes[i]));
+        }
+    }
+}

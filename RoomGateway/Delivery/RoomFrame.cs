@@ -1,0 +1,163 @@
+using System.Buffers;
+using LiveIm.Core.Events;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.Protocol;
+
+namespace LiveIm.RoomGateway.Delivery;
+
+/// <summary>
+/// One SignalR frame, <c>{"type":1,"target":"events","arguments":[[e1,e2,...]]}</c> + 0x1E, built once per room
+/// tick from the events' wire JSON and written, as the same bytes, to every member. The bytes live in a pooled
+/// buffer that goes back to the pool when the last member's write of it completed (reference counted).
+/// </summary>
+public sealed class RoomFrame
+{
+    /// <summary>The hub protocol the frames are in (the only one the gateway enables).</summary>
+    public const string ProtocolName = "json";
+
+    private static readonly byte[] Prefix = """{"type":1,"target":"events","arguments":[["""u8.ToArray();
+    private static readonly byte[] Suffix = "]]}\u001e"u8.ToArray();
+
+    private byte[]? _buffer;
+    private int _references;
+
+    private RoomFrame(byte[] buffer, int length, IReadOnlyList<TickEvent> events, LaneCounts counts)
+    {
+        _buffer = buffer;
+        Length = length;
+        Events = events;
+        Counts = counts;
+        Message = new SerializedHubMessage(new[] { new SerializedMessage(ProtocolName, new ReadOnlyMemory<byte>(buffer, 0, length)) });
+        _references = 1;
+        FramePool.Rented(length);
+    }
+
+    /// <summary>What <c>HubConnectionContext.WriteAsync</c> takes: the pre-serialized bytes, no per-connection work.</summary>
+    public SerializedHubMessage Message { get; }
+
+    /// <summary>Frame size in bytes.</summary>
+    public int Length { get; }
+
+    /// <summary>The events in the frame (kept for members that are still joining and must filter them).</summary>
+    public IReadOnlyList<TickEvent> Events { get; }
+
+    /// <summary>How many events of each lane the frame carries.</summary>
+    public LaneCounts Counts { get; }
+
+    /// <summary>True when the frame carries a reliable-lane event (gift, system).</summary>
+    public bool HasReliable => Counts.Reliable > 0;
+
+    /// <summary>A frame of <paramref name="events"/> in order (the caller holds the one reference it starts with).</summary>
+    public static RoomFrame Build(IReadOnlyList<TickEvent> events)
+    {
+        var length = Prefix.Length + Suffix.Length + Math.Max(0, events.Count - 1);
+        var counts = default(LaneCounts);
+        foreach (var e in events)
+        {
+            length += e.Json.Length;
+            counts = counts.Add(e.Lane);
+        }
+
+        var buffer = ArrayPool<byte>.Shared.Rent(length);
+        var span = buffer.AsSpan();
+        Prefix.CopyTo(span);
+        var at = Prefix.Length;
+        for (var i = 0; i < events.Count; i++)
+        {
+            if (i > 0)
+            {
+                span[at++] = (byte)',';
+            }
+
+            events[i].Json.Span.CopyTo(span[at..]);
+            at += events[i].Json.Length;
+        }
+
+        Suffix.CopyTo(span[at..]);
+        return new RoomFrame(buffer, length, events, counts);
+    }
+
+    /// <summary>Takes one more reference (a member queued the frame).</summary>
+    public RoomFrame AddReference()
+    {
+        Interlocked.Increment(ref _references);
+        return this;
+    }
+
+    /// <summary>Drops one reference; the last one returns the buffer to the pool.</summary>
+    public void Release()
+    {
+        var left = Interlocked.Decrement(ref _references);
+        if (left == 0 && Interlocked.Exchange(ref _buffer, null) is { } buffer)
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            FramePool.Returned(Length);
+        }
+        else if (left < 0)
+        {
+            throw new InvalidOperationException("RoomFrame released more often than referenced");
+        }
+    }
+
+    /// <summary>The frame as text (tests and diagnostics).</summary>
+    public override string ToString() =>
+        _buffer is { } b ? System.Text.Encoding.UTF8.GetString(b, 0, Length) : "<returned>";
+}
+
+/// <summary>One event of a tick: its wire JSON and its routing fields.</summary>
+public readonly record struct TickEvent(ReadOnlyMemory<byte> Json, long? Seq, string Lane)
+{
+    /// <summary>True on the reliable lanes.</summary>
+    public bool IsReliable => Core.Events.Lane.IsReliable(Lane);
+}
+
+/// <summary>Events per lane in a frame.</summary>
+public readonly record struct LaneCounts(int Chat, int Like, int Gift, int System)
+{
+    /// <summary>Reliable-lane events (gift + system).</summary>
+    public int Reliable => Gift + System;
+
+    /// <summary>Best-effort events (chat + like).</summary>
+    public int BestEffort => Chat + Like;
+
+    /// <summary>All events.</summary>
+    public int Total => Chat + Like + Gift + System;
+
+    /// <summary>These counts plus one event of <paramref name="lane"/>.</summary>
+    public LaneCounts Add(string lane) => lane switch
+    {
+        Core.Events.Lane.Chat => this with { Chat = Chat + 1 },
+        Core.Events.Lane.Like => this with { Like = Like + 1 },
+        Core.Events.Lane.Gift => this with { Gift = Gift + 1 },
+        _ => this with { System = System + 1 },
+    };
+}
+
+/// <summary>Counters of the frame buffers taken from and given back to <see cref="ArrayPool{T}.Shared"/>.</summary>
+public static class FramePool
+{
+    private static long _rented;
+    private static long _returned;
+    private static long _outstandingBytes;
+
+    /// <summary>Buffers rented since start.</summary>
+    public static long RentedCount => Interlocked.Read(ref _rented);
+
+    /// <summary>Buffers returned since start.</summary>
+    public static long ReturnedCount => Interlocked.Read(ref _returned);
+
+    /// <summary>Bytes of frames currently alive (queued or being written somewhere).</summary>
+    public static long OutstandingBytes => Interlocked.Read(ref _outstandingBytes);
+
+    internal static void Rented(int length)
+    {
+        Interlocked.Increment(ref _rented);
+        Interlocked.Add(ref _outstandingBytes, length);
+    }
+
+    internal static void Returned(int length)
+    {
+        Interlocked.Increment(ref _returned);
+        Interlocked.Add(ref _outstandingBytes, -length);
+    }
+}

@@ -31,6 +31,12 @@ public sealed class FanoutOptions
     /// </summary>
     public int CloseBacklogBytes { get; set; } = 1024 * 1024;
 
+    /// <summary>
+    /// A tick whose events pass this many bytes goes out as several frames, each at most this big (one event may
+    /// be bigger on its own): clients parse bounded messages, and a backlog is counted in frames of known size.
+    /// </summary>
+    public int MaxFrameBytes { get; set; } = 64 * 1024;
+
     /// <summary>How long a slow consumer's close message may take to get through before the socket is aborted.</summary>
     public int CloseGraceMs { get; set; } = 2000;
 
@@ -49,6 +55,7 @@ public sealed class FanoutOptions
         Check(TickMs is >= 0 and <= 1000, nameof(TickMs), "0..1000");
         Check(ChatDropBacklogBytes is >= 1024, nameof(ChatDropBacklogBytes), ">= 1024");
         Check(CloseBacklogBytes > ChatDropBacklogBytes, nameof(CloseBacklogBytes), "> ChatDropBacklogBytes");
+        Check(MaxFrameBytes is >= 1024, nameof(MaxFrameBytes), ">= 1024");
         Check(CloseGraceMs is >= 0 and <= 60_000, nameof(CloseGraceMs), "0..60000");
         Check(OnlineIntervalMs is >= 100, nameof(OnlineIntervalMs), ">= 100");
         Check(ParallelFanoutThreshold >= 1, nameof(ParallelFanoutThreshold), ">= 1");

@@ -212,9 +212,20 @@ public sealed class LocalRoom : IDisposable
                 }), null, Lane.System));
             }
 
-            if (events.Count > 0)
+            // Usually one frame per tick; a tick bigger than MaxFrameBytes is cut into several, in order.
+            var start = 0;
+            while (start < events.Count)
             {
-                FanOut(events);
+                var end = start;
+                var bytes = 0;
+                while (end < events.Count && (end == start || bytes + events[end].Json.Length <= _options.MaxFrameBytes))
+                {
+                    bytes += events[end].Json.Length + 1;
+                    end++;
+                }
+
+                FanOut(start == 0 && end == events.Count ? events : events.GetRange(start, end - start));
+                start = end;
             }
         }
         finally

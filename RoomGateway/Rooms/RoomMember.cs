@@ -213,6 +213,13 @@ public sealed class RoomMember : IThreadPoolWorkItem, IAsyncDisposable
     {
         toWrite = null;
         close = false;
+        if (!_writing)
+        {
+            _writing = true;
+            toWrite = frame.AddReference();
+            return;
+        }
+
         if (_queuedBytes + frame.Length > _options.CloseBacklogBytes)
         {
             _closed = true;
@@ -220,13 +227,6 @@ public sealed class RoomMember : IThreadPoolWorkItem, IAsyncDisposable
             _metrics.Drop(frame.Counts);
             ReleaseQueued(countAsDropped: true);
             ReleaseHeld();
-            return;
-        }
-
-        if (!_writing)
-        {
-            _writing = true;
-            toWrite = frame.AddReference();
             return;
         }
 

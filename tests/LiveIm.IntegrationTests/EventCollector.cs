@@ -8,6 +8,7 @@ namespace LiveIm.IntegrationTests;
 public sealed class EventCollector
 {
     private readonly List<RoomEvent> _events = new();
+    private readonly List<int> _frames = new();
 
     public EventCollector(RoomClient client)
     {
@@ -16,6 +17,7 @@ public sealed class EventCollector
             lock (_events)
             {
                 _events.AddRange(batch);
+                _frames.Add(batch.Count);
             }
         };
     }
@@ -27,6 +29,18 @@ public sealed class EventCollector
             lock (_events)
             {
                 return _events.ToList();
+            }
+        }
+    }
+
+    /// <summary>The number of events in each frame received, in order.</summary>
+    public IReadOnlyList<int> Frames
+    {
+        get
+        {
+            lock (_events)
+            {
+                return _frames.ToList();
             }
         }
     }

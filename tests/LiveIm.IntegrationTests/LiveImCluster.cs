@@ -109,6 +109,10 @@ public sealed class LiveImCluster : IAsyncLifetime
             ["Redis:EndPoint"] = Redis.EndPoint,
             ["Gateway:Id"] = name,
             ["DevTokens:Enabled"] = "true",
+            // A small close limit so the slow-consumer test reaches it with a hundred or so gifts.
+            ["Fanout:ChatDropBacklogBytes"] = "65536",
+            ["Fanout:CloseBacklogBytes"] = "98304",
+            ["Fanout:CloseGraceMs"] = "15000",
             ["Logging:LogLevel:Default"] = "Warning",
             ["Logging:LogLevel:LiveIm"] = "Information",
         });

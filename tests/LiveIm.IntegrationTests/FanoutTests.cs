@@ -1,0 +1,283 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using LiveIm.Core.Events;
+using LiveIm.Core.Identity;
+using LiveIm.Nats;
+using LiveIm.Testing;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace LiveIm.IntegrationTests;
+
+/// <summary>
+/// The gateway's fan-out engine with real NATS: tick merge, likes aggregation, lanes, online ride-along, slow
+/// consumers, counters. Bulk traffic is published straight onto the room subject (as RoomService would) so the
+/// tests control its timing; gifts take the real path through RoomService so that resume can find them.
+/// </summary>
+[Collection(ClusterCollection.Name)]
+public sealed class FanoutTests
+{
+    private readonly LiveImCluster _cluster;
+    private readonly ITestOutputHelper _output;
+
+    public FanoutTests(LiveImCluster cluster, ITestOutputHelper output)
+    {
+        _cluster = cluster;
+        _output = output;
+    }
+
+    private static string NewRoom() => "fan-" + Guid.NewGuid().ToString("N")[..10];
+
+    [Fact]
+    public async Task A_burst_is_merged_into_few_frames_in_order_and_a_lone_event_in_an_idle_room_goes_out_alone()
+    {
+        var room = NewRoom();
+        await using var viewer = await _cluster.ConnectAsync(0);
+        var received = new EventCollector(viewer);
+        await viewer.JoinRoomAsync(room);
+        await using var bus = await BusAsync();
+
+        const int burst = 300;
+        for (var i = 1; i <= burst; i++)
+        {
+            await bus.PublishAsync("liveim.room." + room, Chat(room, i, "line " + i));
+        }
+
+        await received.WaitForAsync(e => e.Count == burst, "every event of the burst arrives");
+        Assert.Equal(Enumerable.Range(1, burst).Select(i => (long)i), received.Events.Select(e => e.Id));
+        var frames = received.Frames;
+        _output.WriteLine($"{burst} events arrived in {frames.Count} frames: [{string.Join(",", frames)}]");
+        Assert.True(frames.Count <= burst / 10, $"a burst is merged per tick: {burst} events took {frames.Count} frames");
+
+        // Quiet for several ticks, then one event: nothing to merge with, it goes out in a frame of its own.
+        await Task.Delay(300);
+        await bus.PublishAsync("liveim.room." + room, Chat(room, burst + 1, "alone"));
+        await received.WaitForAsync(e => e.Count == burst + 1, "the lone event arrives");
+        Assert.Equal(1, received.Frames[^1]);
+    }
+
+    [Fact]
+    public async Task Likes_of_a_tick_are_summed_into_one_likes_event_and_chat_keeps_its_lines()
+    {
+        var room = NewRoom();
+        await using var viewer = await _cluster.ConnectAsync(0);
+        var received = new EventCollector(viewer);
+        await viewer.JoinRoomAsync(room);
+        await using var bus = await BusAsync();
+
+        const int likeEvents = 200;
+        for (var i = 1; i <= likeEvents; i++)
+        {
+            await bus.PublishAsync("liveim.room." + room, Like(room, i, 3));
+        }
+
+        await bus.PublishAsync("liveim.room." + room, Chat(room, likeEvents + 1, "after the likes"));
+        await received.WaitForAsync(e => e.Any(x => x.Type == RoomEventTypes.Chat), "the chat line after the likes arrives");
+        await received.WaitForAsync(e => e.Where(x => x.Type == RoomEventTypes.Likes).Sum(x => x.Likes ?? 0) == likeEvents * 3, "all likes are counted");
+
+        var likes = received.OfType(RoomEventTypes.Likes);
+        _output.WriteLine($"{likeEvents} like events arrived as {likes.Count}: {string.Join(",", likes.Select(l => l.Likes))}");
+        Assert.True(likes.Count <= likeEvents / 10, $"likes are aggregated per tick: {likes.Count} events for {likeEvents}");
+        Assert.All(likes, l => Assert.Equal(Lane.Like, l.Lane));
+        Assert.Equal(likeEvents, likes.Max(l => l.Id)); // the aggregate carries the highest id it covers
+    }
+
+    [Fact]
+    public async Task Gifts_and_chat_sent_together_all_arrive_gifts_in_seq_order()
+    {
+        var room = NewRoom();
+        await using var viewer = await _cluster.ConnectAsync(0);
+        var received = new EventCollector(viewer);
+        await viewer.JoinRoomAsync(room);
+        await using var streamer = await _cluster.ConnectAsync(1, _cluster.Token("mixer", Roles.Streamer, room));
+        await streamer.JoinRoomAsync(room);
+
+        var sends = new List<Task>();
+        for (var i = 0; i < 30; i++)
+        {
+            sends.Add(streamer.SendChatAsync("mixed " + i));
+            sends.Add(streamer.SendGiftAsync("rose", 1, "mix-" + i));
+        }
+
+        await Task.WhenAll(sends);
+        await received.WaitForAsync(e => e.Count(x => x.Type == "gift") == 30 && e.Count(x => x.Type == "chat") == 30, "every gift and line arrives");
+        var seqs = received.OfType(RoomEventTypes.Gift).Select(g => g.Seq!.Value).ToList();
+        Assert.Equal(Enumerable.Range(1, 30).Select(i => (long)i), seqs.Order());
+        Assert.Equal(30, seqs.Distinct().Count());
+    }
+
+    [Fact]
+    public async Task The_online_count_of_all_gateways_rides_along()
+    {
+        var room = NewRoom();
+        await using var a1 = await _cluster.ConnectAsync(0);
+        var received = new EventCollector(a1);
+        await a1.JoinRoomAsync(room);
+        await using var a2 = await _cluster.ConnectAsync(0);
+        await a2.JoinRoomAsync(room);
+        await using var b1 = await _cluster.ConnectAsync(1);
+        await b1.JoinRoomAsync(room);
+
+        // Presence reports every 2 s; the total comes back with the report and goes out when it changed.
+        await received.WaitForAsync(e => e.LastOrDefault(x => x.Type == RoomEventTypes.Online)?.Online == 3, "the online event says 3", seconds: 10);
+        var online = received.OfType(RoomEventTypes.Online)[^1];
+        Assert.Equal(Lane.System, online.Lane);
+        Assert.Null(online.Seq);
+    }
+
+    [Fact]
+    public async Task A_member_that_stops_reading_drops_to_reliable_only_then_is_closed_and_recovers_every_gift_by_resuming()
+    {
+        var room = NewRoom();
+        var gateway = _cluster.Gateways[0];
+        var before = await MetricsAsync(gateway);
+
+        await using var normal = await _cluster.ConnectAsync(0);
+        var normalEvents = new EventCollector(normal);
+        await normal.JoinRoomAsync(room);
+        await using var slow = new RawHubSocket(receiveBufferBytes: 4096);
+        await slow.ConnectAsync(gateway);
+        await slow.JoinAsync(room);
+        await using var streamer = await _cluster.ConnectAsync(1, _cluster.Token("slowtest", Roles.Streamer, room));
+        await streamer.JoinRoomAsync(room);
+        await using var bus = await BusAsync();
+
+        // The slow member now reads nothing. Flood: ~600-byte chat lines straight onto the bus at about 2,000 a second
+        // (1.2 MB/s: a reading client keeps up easily), and real gifts through RoomService, 10 per round.
+        var text = new string('x', 560);
+        var gifts = 0;
+        var id = 1_000_000L;
+        var started = Stopwatch.StartNew();
+        var closed = false;
+        var chats = 0;
+        while (!closed && started.Elapsed < TimeSpan.FromSeconds(30))
+        {
+            var round = Task.Delay(50);
+            for (var i = 0; i < 100; i++)
+            {
+                await bus.PublishAsync("liveim.room." + room, Chat(room, ++id, text));
+                chats++;
+            }
+
+            await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => streamer.SendGiftAsync("rose", 1, "slow-" + Interlocked.Increment(ref gifts))));
+            await round;
+            closed = (await MetricsAsync(gateway)).Get("liveim_gateway_slow_consumer_closes_total") > before.Get("liveim_gateway_slow_consumer_closes_total");
+        }
+
+        Assert.True(closed, "the slow member is closed within 30 s of flooding");
+        var after = await MetricsAsync(gateway);
+        _output.WriteLine($"flooded {chats} chat lines and {gifts} gifts in {started.ElapsedMilliseconds} ms");
+        _output.WriteLine($"degraded {after.Get("liveim_gateway_chat_degraded_total") - before.Get("liveim_gateway_chat_degraded_total")}, "
+            + $"chat dropped {after.Get("liveim_gateway_dropped_total", "chat") - before.Get("liveim_gateway_dropped_total", "chat")}, "
+            + $"gifts dropped {after.Get("liveim_gateway_dropped_total", "gift") - before.Get("liveim_gateway_dropped_total", "gift")}");
+        Assert.True(after.Get("liveim_gateway_chat_degraded_total") > before.Get("liveim_gateway_chat_degraded_total"), "it went reliable-only first");
+        Assert.True(after.Get("liveim_gateway_dropped_total", "chat") > before.Get("liveim_gateway_dropped_total", "chat"), "its chat was dropped and counted");
+
+        // The member next to it lost nothing: every line and every gift.
+        await normalEvents.WaitForAsync(e => e.Count(x => x.Type == "chat") == chats && e.Count(x => x.Type == "gift") == gifts,
+            "the well-behaved member gets every line and every gift", seconds: 20);
+
+        // The slow member reads again: what was already in flight, then the close message with the reason.
+        var seen = new HashSet<long>();
+        string? closeError = null;
+        using var readTimeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        while (await slow.ReadRecordAsync(readTimeout.Token) is { } record)
+        {
+            using var doc = JsonDocument.Parse(record);
+            var type = doc.RootElement.GetProperty("type").GetInt32();
+            if (type == 7)
+            {
+                closeError = doc.RootElement.GetProperty("error").GetString();
+                Assert.True(doc.RootElement.GetProperty("allowReconnect").GetBoolean());
+                break;
+            }
+
+            if (type == 1 && doc.RootElement.GetProperty("target").GetString() == "events")
+            {
+                foreach (var e in doc.RootElement.GetProperty("arguments")[0].EnumerateArray())
+                {
+                    if (e.GetProperty("lane").GetString() == Lane.Gift)
+                    {
+                        seen.Add(e.GetProperty("seq").GetInt64());
+                    }
+                }
+            }
+        }
+
+        Assert.NotNull(closeError);
+        Assert.StartsWith("slow_consumer: ", closeError);
+
+        // Reconnect and resume from the last contiguous gift it saw: every gift is there, once.
+        long lastSeq = 0;
+        while (seen.Contains(lastSeq + 1))
+        {
+            lastSeq++;
+        }
+
+        await using var resumed = await _cluster.ConnectAsync(0);
+        var resumedEvents = new EventCollector(resumed);
+        var join = await resumed.ResumeAsync(room, lastSeq);
+        Assert.True(join.Recovered);
+        await resumedEvents.WaitForAsync(e => e.Count(x => x.Type == "gift") == gifts - lastSeq, "the resume carries every gift after lastSeq");
+        var all = seen.Where(s => s <= lastSeq).Concat(resumedEvents.OfType(RoomEventTypes.Gift).Select(g => g.Seq!.Value)).ToList();
+        Assert.Equal(Enumerable.Range(1, gifts).Select(i => (long)i), all.Order());
+        _output.WriteLine($"slow member saw {seen.Count} gifts before the close (contiguous to {lastSeq}); the resume brought {gifts - lastSeq}");
+    }
+
+    [Fact]
+    public async Task Metrics_endpoint_reports_fanout_counters_per_lane()
+    {
+        var room = NewRoom();
+        await using var viewer = await _cluster.ConnectAsync(2);
+        var received = new EventCollector(viewer);
+        await viewer.JoinRoomAsync(room);
+        await using var bus = await BusAsync();
+        var before = await MetricsAsync(_cluster.Gateways[2]);
+        await bus.PublishAsync("liveim.room." + room, Chat(room, 1, "counted"));
+        await received.WaitForAsync(e => e.Count == 1, "the line arrives");
+
+        var after = await MetricsAsync(_cluster.Gateways[2]);
+        Assert.Equal(1, after.Get("liveim_gateway_events_in_total", "chat") - before.Get("liveim_gateway_events_in_total", "chat"));
+        Assert.Equal(1, after.Get("liveim_gateway_deliveries_total", "chat") - before.Get("liveim_gateway_deliveries_total", "chat"));
+        Assert.True(after.Get("liveim_gateway_connections") >= 1);
+        Assert.Contains("# TYPE liveim_gateway_dropped_total counter", after.Text);
+        Assert.True(after.Get("liveim_gateway_frame_buffers_rented_total") >= after.Get("liveim_gateway_frame_buffers_returned_total"));
+    }
+
+    private async Task<NatsConnection> BusAsync()
+    {
+        var bus = new NatsConnection(new NatsOptions { Servers = [_cluster.Nats.Url], Name = "test-publisher" });
+        await bus.ConnectAsync();
+        return bus;
+    }
+
+    private static byte[] Chat(string room, long id, string text) => RoomEventJson.Serialize(new RoomEvent
+    {
+        RoomId = room, Id = id, Lane = Lane.Chat, Type = RoomEventTypes.Chat, Text = text,
+        From = new EventSender("u" + (id % 50), "U", Roles.Viewer), ServerTs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(),
+    });
+
+    private static byte[] Like(string room, long id, int count) => RoomEventJson.Serialize(new RoomEvent
+    {
+        RoomId = room, Id = id, Lane = Lane.Like, Type = RoomEventTypes.Likes, Likes = count,
+        From = new EventSender("u" + (id % 50), "U", Roles.Viewer), ServerTs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(),
+    });
+
+    private static async Task<Metrics> MetricsAsync(Uri gateway)
+    {
+        using var http = new HttpClient();
+        return new Metrics(await http.GetStringAsync(new Uri(gateway, "/metrics")));
+    }
+
+    private sealed record Metrics(string Text)
+    {
+        public double Get(string name, string? lane = null)
+        {
+            var labels = lane is null ? "" : $"\\{{lane=\"{lane}\"\\}}";
+            var match = Regex.Match(Text, "^" + Regex.Escape(name) + labels + " (\\S+)$", RegexOptions.Multiline);
+            return match.Success ? double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture) : 0;
+        }
+    }
+}

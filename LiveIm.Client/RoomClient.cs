@@ -7,15 +7,16 @@ namespace LiveIm.Client;
 
 /// <summary>
 /// A LiveIm room connection: join a room, send chat, gifts and likes, receive the room's events in order.
-/// Tracks the highest reliable seq it has received so that <see cref="ResumeAsync"/> after a reconnect
-/// gets exactly the missed gifts; drops a reliable event it already has.
+/// Tracks the reliable seqs it has received (a window, so a late or reordered gift still counts) so that
+/// <see cref="ResumeAsync"/> after a reconnect gets exactly the missed gifts; drops a reliable event it already has.
 /// </summary>
 public sealed class RoomClient : IAsyncDisposable
 {
     private readonly HubConnection _connection;
     private readonly object _gate = new();
     private string? _roomId;
-    private long _lastSeq;
+    private SeqWindow _received = new();
+    private long _floor;
 
     public RoomClient(RoomClientOptions options)
     {
@@ -42,8 +43,20 @@ public sealed class RoomClient : IAsyncDisposable
     /// <summary>The room joined last, or null.</summary>
     public string? RoomId => _roomId;
 
-    /// <summary>Highest reliable seq received in the current room (0 when none).</summary>
-    public long LastSeq => Interlocked.Read(ref _lastSeq);
+    /// <summary>
+    /// The reliable seq to resume after: the highest one up to which nothing is missing since the join (a gift
+    /// that arrived out of order does not hide a gap before it). 0 before any.
+    /// </summary>
+    public long LastSeq
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _received.ContiguousFrom(_floor);
+            }
+        }
+    }
 
     /// <summary>The underlying hub connection (for raw calls and hostile-input tests).</summary>
     public HubConnection Connection => _connection;
@@ -58,13 +71,24 @@ public sealed class RoomClient : IAsyncDisposable
         {
             if (_roomId != roomId)
             {
-                Interlocked.Exchange(ref _lastSeq, lastSeq ?? 0);
+                _received = new SeqWindow();
             }
 
+            _floor = lastSeq ?? 0;
             _roomId = roomId;
         }
 
-        return await Call<JoinResult>("JoinRoom", [roomId, lastSeq], cancellationToken);
+        var result = await Call<JoinResult>("JoinRoom", [roomId, lastSeq], cancellationToken);
+        if (lastSeq is null)
+        {
+            lock (_gate)
+            {
+                // A fresh join starts at the room's current seq: nothing before it is owed.
+                _floor = Math.Max(_floor, result.Seq);
+            }
+        }
+
+        return result;
     }
 
     /// <summary>Joins <see cref="RoomId"/> again after its last received seq (use on a new connection after a drop).</summary>
@@ -131,15 +155,16 @@ public sealed class RoomClient : IAsyncDisposable
                 continue;
             }
 
-            if (e.Seq is { } seq)
+            if (e.Seq is { } seq && Lane.IsReliable(e.Lane))
             {
                 // The server already delivers each seq once per connection; this guards a resume that overlaps.
-                if (seq <= LastSeq && Lane.IsReliable(e.Lane))
+                lock (_gate)
                 {
-                    continue;
+                    if (!_received.TryMark(seq))
+                    {
+                        continue;
+                    }
                 }
-
-                Interlocked.Exchange(ref _lastSeq, seq);
             }
 
             batch.Add(e);

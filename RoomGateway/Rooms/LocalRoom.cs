@@ -252,6 +252,9 @@ public sealed class LocalRoom : IDisposable
         _timer.Dispose();
     }
 
+    /// <summary>Fans one tick's events out synchronously (benchmarks and tests; the engine calls it from Flush).</summary>
+    internal void FanOutTick(List<TickEvent> events) => FanOut(events);
+
     private void FanOut(List<TickEvent> events)
     {
         var full = RoomFrame.Build(events);

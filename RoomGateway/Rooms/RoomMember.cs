@@ -139,8 +139,8 @@ public sealed class RoomMember : IThreadPoolWorkItem, IAsyncDisposable
         }
 
         _metrics.Delivered(frame.Counts, 1, 1, frame.Length);
-        frame.Release();
         Continue(toWrite, close);
+        frame.Release();
     }
 
     /// <summary>
@@ -209,6 +209,8 @@ public sealed class RoomMember : IThreadPoolWorkItem, IAsyncDisposable
     void IThreadPoolWorkItem.Execute() => _ = DrainAsync();
 
     // Under _gate. Either hands the frame back to be written now (nothing pending), queues it, or decides to close.
+    // A frame handed back is written while the caller still holds its reference (no reference taken unless the
+    // write has to wait); a queued frame takes its own reference.
     private void EnqueueLocked(RoomFrame frame, out RoomFrame? toWrite, out bool close)
     {
         toWrite = null;
@@ -216,7 +218,7 @@ public sealed class RoomMember : IThreadPoolWorkItem, IAsyncDisposable
         if (!_writing)
         {
             _writing = true;
-            toWrite = frame.AddReference();
+            toWrite = frame;
             return;
         }
 
@@ -246,7 +248,8 @@ public sealed class RoomMember : IThreadPoolWorkItem, IAsyncDisposable
         }
     }
 
-    // The fast path: the transport usually takes the bytes without waiting, and then nothing else happens.
+    // The fast path: the transport usually takes the bytes without waiting, and then nothing else happens (not
+    // even a reference count: the caller's reference covers a write that completes at once).
     private void WriteNow(RoomFrame frame)
     {
         ValueTask write;
@@ -256,14 +259,12 @@ public sealed class RoomMember : IThreadPoolWorkItem, IAsyncDisposable
         }
         catch (Exception)
         {
-            frame.Release();
             Fail();
             return;
         }
 
         if (write.IsCompletedSuccessfully)
         {
-            frame.Release();
             lock (_gate)
             {
                 if (_queue.Count == 0 || _closed)
@@ -278,7 +279,7 @@ public sealed class RoomMember : IThreadPoolWorkItem, IAsyncDisposable
             return;
         }
 
-        _ = AwaitThenDrainAsync(write, frame);
+        _ = AwaitThenDrainAsync(write, frame.AddReference());
     }
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]

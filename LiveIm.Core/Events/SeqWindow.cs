@@ -1,4 +1,4 @@
-namespace LiveIm.RoomGateway.Rooms;
+namespace LiveIm.Core.Events;
 
 /// <summary>
 /// Remembers which reliable-lane seqs a room has already delivered, so that a gift that reaches the gateway twice

@@ -37,9 +37,9 @@ read -r passed failed skipped < <(grep -E '^ +(Passed|Failed|Skipped): +[0-9]+ *
   awk '$1=="Passed:"{p+=$2} $1=="Failed:"{f+=$2} $1=="Skipped:"{s+=$2} END {print p+0, f+0, s+0}')
 if grep -qE '^Test Run (Aborted|Failed)' "$log"; then status=1; fi
 # Failures are repeated at the end, so the tail of a CI log names them.
-if grep -qE '^ +Failed [A-Za-z]' "$log"; then
+if grep -qE '^  Failed LiveIm\.' "$log"; then
   echo "failed tests:"
-  grep -E '^ +Failed [A-Za-z]' -A4 "$log" | grep -vE '^ +Stack Trace:' | sed 's/^/  /' | head -60
+  grep -E '^  Failed LiveIm\.' -A4 "$log" | grep -vE '^ +Stack Trace:' | sed 's/^/  /' | head -60
 fi
 echo "tests: ${passed} passed, ${failed} failed, ${skipped} skipped"
 if [[ $status -ne 0 || $failed -ne 0 || $passed -eq 0 ]]; then

@@ -1,5 +1,6 @@
 using LiveIm.Hosting;
 using LiveIm.RoomService.Auth;
+using LiveIm.RoomService.Configuration;
 using LiveIm.RoomService.Events;
 using LiveIm.RoomService.Publishing;
 using LiveIm.RoomService.Requests;
@@ -15,6 +16,12 @@ public static class RoomServiceSetup
     public static WebApplicationBuilder AddRoomService(this WebApplicationBuilder builder)
     {
         builder.AddLiveImTokens();
+        builder.Services.AddOptions<ChatBudgetOptions>()
+            .Bind(builder.Configuration.GetSection(ChatBudgetOptions.Section))
+            .Validate(
+                o => o.BudgetPerSecond is >= 0 and <= ChatBudgetOptions.MaxBudgetPerSecond,
+                $"Chat:BudgetPerSecond must be between 0 (unlimited) and {ChatBudgetOptions.MaxBudgetPerSecond}")
+            .ValidateOnStart();
         builder.AddLiveImBus("roomservice");
         builder.AddLiveImRedis();
         builder.Services.Configure<RoomStoreOptions>(builder.Configuration.GetSection("History"));

@@ -1,5 +1,7 @@
 using LiveIm.Hosting;
+using LiveIm.RoomService.Admin;
 using LiveIm.RoomService.Auth;
+using LiveIm.RoomService.Configuration;
 using LiveIm.RoomService.Events;
 using LiveIm.RoomService.Publishing;
 using LiveIm.RoomService.Requests;
@@ -11,10 +13,20 @@ namespace LiveIm.RoomService;
 /// <summary>RoomService's registrations and endpoints, called from Program.cs and from the tests.</summary>
 public static class RoomServiceSetup
 {
-    /// <summary>Registers the bus, Redis, the store, the room logic and the request listener.</summary>
+    /// <summary>
+    /// Registers the bus, Redis, the store, the room logic and the request listener. Refuses to start outside
+    /// Development without <c>Auth:SigningKey</c> or <c>Admin:Token</c>.
+    /// </summary>
     public static WebApplicationBuilder AddRoomService(this WebApplicationBuilder builder)
     {
         builder.AddLiveImTokens();
+        builder.Services.AddSingleton(AdminSettings.Resolve(builder.Configuration, builder.Environment));
+        builder.Services.AddOptions<ChatBudgetOptions>()
+            .Bind(builder.Configuration.GetSection(ChatBudgetOptions.Section))
+            .Validate(
+                o => o.BudgetPerSecond is >= 0 and <= ChatBudgetOptions.MaxBudgetPerSecond,
+                $"Chat:BudgetPerSecond must be between 0 (unlimited) and {ChatBudgetOptions.MaxBudgetPerSecond}")
+            .ValidateOnStart();
         builder.AddLiveImBus("roomservice");
         builder.AddLiveImRedis();
         builder.Services.Configure<RoomStoreOptions>(builder.Configuration.GetSection("History"));
@@ -27,10 +39,11 @@ public static class RoomServiceSetup
         return builder;
     }
 
-    /// <summary>Maps /healthz and, when <c>DevTokens:Enabled</c>, the dev token endpoint.</summary>
+    /// <summary>Maps /healthz, the admin endpoints and, when <c>DevTokens:Enabled</c>, the dev token endpoint.</summary>
     public static WebApplication MapRoomService(this WebApplication app)
     {
         app.MapLiveImHealth();
+        app.MapChatBudgetAdmin();
         if (app.Configuration.GetValue("DevTokens:Enabled", false))
         {
             app.MapDevTokens();

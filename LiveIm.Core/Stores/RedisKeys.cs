@@ -28,4 +28,18 @@ public static class RedisKeys
 
     /// <summary>Presence expiry: sorted set gatewayId scored by the ms time its report expires.</summary>
     public static string PresenceExpiry(string roomId) => $"{Prefix}{{room:{roomId}}}:presence:exp";
+
+    /// <summary>
+    /// Operator settings of a room: hash, no TTL (it outlives the room's traffic). Fields: <see cref="ChatBudgetField"/>.
+    /// </summary>
+    public static string RoomSettings(string roomId) => $"{Prefix}{{room:{roomId}}}:settings";
+
+    /// <summary>Field of <see cref="RoomSettings"/>: the room's chat budget in lines/s (0 = unlimited); absent = the default.</summary>
+    public const string ChatBudgetField = "chatBudget";
+
+    /// <summary>Chat budget counters of one 1-second window: hash with <c>in</c> (viewer lines seen) and <c>out</c> (admitted).</summary>
+    public static string ChatWindow(string roomId, long window) => $"{Prefix}{{room:{roomId}}}:chat:{window}";
+
+    /// <summary>Users who had a chat line admitted in one 1-second window: set of user ids.</summary>
+    public static string ChatWindowSenders(string roomId, long window) => $"{Prefix}{{room:{roomId}}}:chat:{window}:senders";
 }

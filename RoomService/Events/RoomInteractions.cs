@@ -4,14 +4,17 @@ using LiveIm.Core.Events;
 using LiveIm.Core.Identity;
 using LiveIm.Core.Rooms;
 using LiveIm.Core.Stores;
+using LiveIm.RoomService.Configuration;
 using LiveIm.RoomService.Publishing;
 using LiveIm.RoomService.Stores;
+using Microsoft.Extensions.Options;
 
 namespace LiveIm.RoomService.Events;
 
 /// <summary>
-/// Where a room event is born: validates an interaction, stamps it (id, reliable seq, serverTs), persists the
-/// reliable lane, and hands it to <see cref="RoomEventPublisher"/> to cross the bus once.
+/// Where a room event is born: validates an interaction, admits chat against the room's budget, stamps it (id,
+/// reliable seq, serverTs), persists the reliable lane, and hands it to <see cref="RoomEventPublisher"/> to cross the
+/// bus once.
 /// </summary>
 public sealed class RoomInteractions
 {
@@ -21,18 +24,27 @@ public sealed class RoomInteractions
     /// <summary>Largest like count in one send (a client batching taps for a second stays far below).</summary>
     public const int MaxLikeCount = 1_000;
 
+    /// <summary>Length of a chat budget window: the budget is a number of lines per second.</summary>
+    private const long ChatWindowMs = 1000;
+
     private readonly IRoomStore _store;
     private readonly RoomEventPublisher _publisher;
     private readonly TimeProvider _time;
+    private readonly ChatBudgetOptions _chat;
 
-    public RoomInteractions(IRoomStore store, RoomEventPublisher publisher, TimeProvider time)
+    public RoomInteractions(IRoomStore store, RoomEventPublisher publisher, TimeProvider time, IOptions<ChatBudgetOptions> chat)
     {
         _store = store;
         _publisher = publisher;
         _time = time;
+        _chat = chat.Value;
     }
 
-    /// <summary>A chat line: best effort lane, id but no seq, not persisted.</summary>
+    /// <summary>
+    /// A chat line: best effort lane, id but no seq, not persisted. The room's chat budget decides first
+    /// (docs/chat-budget.md): a line it samples away gets <see cref="ChatReply.Sampled"/> with id 0 and costs no bus
+    /// message and no gateway work; every gateway's viewers see the same admitted lines.
+    /// </summary>
     public async Task<ChatReply> SendChatAsync(ChatRequest request, CancellationToken cancellationToken)
     {
         RoomIds.EnsureValid(request.RoomId);
@@ -42,14 +54,29 @@ public sealed class RoomInteractions
             throw new RoomException(ErrorCodes.InvalidArgument, error);
         }
 
+        // One clock reading for the window and serverTs, so a line's serverTs tells which window admitted it
+        // (a replay of a window shows exactly what viewers saw).
+        var now = Now();
+        var admission = await _store.AdmitChatAsync(
+            request.RoomId,
+            request.From.UserId,
+            privileged: request.From.Role is Roles.Streamer or Roles.Moderator, // room-scoped by the gateway
+            window: now / ChatWindowMs,
+            draw: Random.Shared.NextDouble(), // fair sampling needs uniform numbers, not unpredictable ones
+            _chat.BudgetPerSecond,
+            cancellationToken);
+        if (!admission.Admitted)
+        {
+            return new ChatReply(0, ChatReply.Sampled);
+        }
+
         var e = new RoomEvent
         {
             RoomId = request.RoomId, Lane = Lane.Chat, Type = RoomEventTypes.Chat, From = request.From, Text = text,
-            ServerTs = Now(),
+            ServerTs = now,
         };
-        var id = await _store.NextIdAsync(request.RoomId, cancellationToken);
-        await _publisher.PublishAsync(request.RoomId, RoomEventJson.Compose(RoomEventJson.Head(e.RoomId), id, null, RoomEventJson.Tail(e)), cancellationToken);
-        return new ChatReply(id, "ok");
+        await _publisher.PublishAsync(request.RoomId, RoomEventJson.Compose(RoomEventJson.Head(e.RoomId), admission.Id, null, RoomEventJson.Tail(e)), cancellationToken);
+        return new ChatReply(admission.Id, ChatReply.Ok);
     }
 
     /// <summary>Likes: best effort lane.</summary>

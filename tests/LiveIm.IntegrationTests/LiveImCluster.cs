@@ -20,6 +20,7 @@ namespace LiveIm.IntegrationTests;
 public sealed class LiveImCluster : IAsyncLifetime
 {
     public const string SigningKey = "integration-test-signing-key-0123456789abcdef";
+    public const string AdminToken = "integration-test-admin-token-0123456789abcdef";
 
     private readonly List<WebApplication> _apps = new();
     private readonly string _contentRoot = Directory.CreateTempSubdirectory("liveim-it").FullName;
@@ -104,6 +105,7 @@ public sealed class LiveImCluster : IAsyncLifetime
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Auth:SigningKey"] = SigningKey,
+            ["Admin:Token"] = AdminToken,
             ["Nats:Url"] = Nats.Url,
             ["Nats:RequestTimeout"] = "00:00:02",
             ["Redis:EndPoint"] = Redis.EndPoint,

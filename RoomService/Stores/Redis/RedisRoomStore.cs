@@ -1,3 +1,4 @@
+using System.Globalization;
 using LiveIm.Core.Stores;
 using LiveIm.Redis;
 using Microsoft.Extensions.Options;
@@ -7,6 +8,13 @@ namespace LiveIm.RoomService.Stores.Redis;
 /// <summary><see cref="IRoomStore"/> on Redis through our RESP client. Keys: <see cref="RedisKeys"/>.</summary>
 public sealed class RedisRoomStore : IRoomStore
 {
+    /// <summary>
+    /// Lifetime of a chat window's keys. Window w is written during w and read as "the previous window" during w + 1,
+    /// so it must outlive the end of w + 1 whenever in w it was created: 3 s leaves a second for clock skew between
+    /// RoomService instances, and a hot room holds at most ~3 windows of counters.
+    /// </summary>
+    private const int ChatWindowTtlSeconds = 3;
+
     private readonly IRedisClient _redis;
     private readonly RoomStoreOptions _options;
     private readonly TimeProvider _time;
@@ -21,6 +29,42 @@ public sealed class RedisRoomStore : IRoomStore
     /// <inheritdoc />
     public Task<long> NextIdAsync(string roomId, CancellationToken cancellationToken) =>
         Guard(async () => (await _redis.ExecuteAsync("INCR", RedisKeys.EventId(roomId))).AsInt64());
+
+    /// <inheritdoc />
+    public Task<ChatAdmission> AdmitChatAsync(
+        string roomId, string userId, bool privileged, long window, double draw, int defaultBudget, CancellationToken cancellationToken) =>
+        Guard(async () =>
+        {
+            var keys = new RedisArg[]
+            {
+                RedisKeys.EventId(roomId), RedisKeys.RoomSettings(roomId), RedisKeys.ChatWindow(roomId, window),
+                RedisKeys.ChatWindow(roomId, window - 1), RedisKeys.ChatWindowSenders(roomId, window),
+            };
+            var args = new RedisArg[] { defaultBudget, privileged ? "1" : "0", userId, draw, ChatWindowTtlSeconds };
+            var reply = (await _redis.EvalAsync(RoomScripts.ChatAdmit, keys, args, cancellationToken)).AsArray();
+            return new ChatAdmission(reply[0].AsInt64() == 1, reply[1].AsInt64());
+        });
+
+    /// <inheritdoc />
+    public Task<int?> GetChatBudgetAsync(string roomId, CancellationToken cancellationToken) =>
+        Guard(async () =>
+        {
+            // Only the admin endpoint writes the field; a value set by hand that is not a whole number is ignored,
+            // as chat_admit.lua ignores it.
+            var text = (await _redis.ExecuteAsync("HGET", RedisKeys.RoomSettings(roomId), RedisKeys.ChatBudgetField)).AsString();
+            return int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var budget) ? (int?)Math.Max(budget, 0) : null;
+        });
+
+    /// <inheritdoc />
+    public Task SetChatBudgetAsync(string roomId, int? budgetPerSecond, CancellationToken cancellationToken) =>
+        Guard(async () =>
+        {
+            var settings = RedisKeys.RoomSettings(roomId);
+            await (budgetPerSecond is { } budget
+                ? _redis.ExecuteAsync("HSET", settings, RedisKeys.ChatBudgetField, budget)
+                : _redis.ExecuteAsync("HDEL", settings, RedisKeys.ChatBudgetField));
+            return true;
+        });
 
     /// <inheritdoc />
     public Task<ReliableAppend> AppendReliableAsync(

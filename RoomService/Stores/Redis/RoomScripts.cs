@@ -12,6 +12,8 @@ internal static class RoomScripts
 
     public static readonly RedisScript MarkPublished = Load("mark_published.lua");
 
+    public static readonly RedisScript ChatAdmit = Load("chat_admit.lua");
+
     private static RedisScript Load(string name)
     {
         var assembly = Assembly.GetExecutingAssembly();

@@ -1,0 +1,74 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace LiveIm.RoomService.Admin;
+
+/// <summary>
+/// Configuration <c>Admin:Token</c>: the bearer token of RoomService's admin endpoints. Outside Development a missing,
+/// short or development token stops the process (the same rule as <c>Auth:SigningKey</c>).
+/// </summary>
+public sealed class AdminSettings
+{
+    /// <summary>The token local runs use when none is configured. Never valid outside Development.</summary>
+    public const string DevelopmentToken = "liveim-DEVELOPMENT-ONLY-admin-token";
+
+    /// <summary>The setting that holds the token (environment: <c>Admin__Token</c>).</summary>
+    public const string TokenSetting = "Admin:Token";
+
+    /// <summary>Shortest accepted token, in characters: short enough to type, long enough not to guess online.</summary>
+    public const int MinTokenLength = 16;
+
+    private readonly string _token = string.Empty;
+    private readonly byte[] _digest = [];
+
+    /// <summary>The admin token.</summary>
+    public required string Token
+    {
+        get => _token;
+        init
+        {
+            _token = value;
+            _digest = SHA256.HashData(Encoding.UTF8.GetBytes(value));
+        }
+    }
+
+    /// <summary>True when the development token is in use.</summary>
+    public bool IsDevelopmentToken => Token == DevelopmentToken;
+
+    /// <summary>Reads the token; in Development falls back to <see cref="DevelopmentToken"/>, elsewhere refuses.</summary>
+    public static AdminSettings Resolve(IConfiguration configuration, IHostEnvironment environment)
+    {
+        var token = configuration[TokenSetting];
+        if (string.IsNullOrWhiteSpace(token))
+        {
+            if (environment.IsDevelopment())
+            {
+                return new AdminSettings { Token = DevelopmentToken };
+            }
+
+            throw new InvalidOperationException(
+                $"Missing setting '{TokenSetting}' (environment variable Admin__Token): the bearer token of RoomService's admin endpoints, " +
+                $"at least {MinTokenLength} characters. Only the Development environment runs with a built-in development token.");
+        }
+
+        if (token.Length < MinTokenLength)
+        {
+            throw new InvalidOperationException($"Setting '{TokenSetting}' is shorter than {MinTokenLength} characters.");
+        }
+
+        if (token == DevelopmentToken && !environment.IsDevelopment())
+        {
+            throw new InvalidOperationException(
+                $"Setting '{TokenSetting}' holds the development token, which is public; set a real secret outside Development.");
+        }
+
+        return new AdminSettings { Token = token };
+    }
+
+    /// <summary>
+    /// True when <paramref name="presented"/> is the token. Both sides are hashed first and the digests compared in
+    /// constant time, so neither the content nor the length of the token leaks through the response time.
+    /// </summary>
+    public bool Matches(string presented) =>
+        CryptographicOperations.FixedTimeEquals(_digest, SHA256.HashData(Encoding.UTF8.GetBytes(presented)));
+}

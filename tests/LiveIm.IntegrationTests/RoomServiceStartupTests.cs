@@ -1,0 +1,83 @@
+using LiveIm.RoomService;
+using LiveIm.RoomService.Admin;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Xunit;
+
+namespace LiveIm.IntegrationTests;
+
+/// <summary>
+/// RoomService refuses to start on bad configuration: the secrets rule for <c>Admin:Token</c> (outside Development,
+/// no real token, no RoomService) and the range of <c>Chat:BudgetPerSecond</c>.
+/// </summary>
+public sealed class RoomServiceStartupTests
+{
+    private static readonly string ContentRoot = Directory.CreateTempSubdirectory("liveim-startup").FullName;
+
+    [Theory]
+    [InlineData(null, "Missing setting 'Admin:Token' (environment variable Admin__Token)")]
+    [InlineData("   ", "Missing setting 'Admin:Token' (environment variable Admin__Token)")]
+    [InlineData("fifteen-chars-x", "Setting 'Admin:Token' is shorter than 16 characters")]
+    [InlineData(AdminSettings.DevelopmentToken, "Setting 'Admin:Token' holds the development token")]
+    public void RoomService_refuses_to_start_outside_Development_without_a_real_admin_token(string? token, string expected)
+    {
+        foreach (var environment in new[] { "Production", "Staging", "IntegrationTest" })
+        {
+            var builder = Builder(environment, token);
+            var error = Assert.Throws<InvalidOperationException>(() => builder.AddRoomService());
+            Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void In_Development_RoomService_starts_with_the_marked_development_token()
+    {
+        var builder = Builder("Development", null);
+        builder.AddRoomService();
+        using var app = builder.Build();
+        var settings = app.Services.GetRequiredService<AdminSettings>();
+        Assert.Equal(AdminSettings.DevelopmentToken, settings.Token);
+        Assert.True(settings.IsDevelopmentToken);
+    }
+
+    [Fact]
+    public void Outside_Development_a_real_token_of_16_characters_is_accepted()
+    {
+        var builder = Builder("Production", "sixteen-chars-xy");
+        builder.AddRoomService();
+        using var app = builder.Build();
+        Assert.Equal("sixteen-chars-xy", app.Services.GetRequiredService<AdminSettings>().Token);
+    }
+
+    [Theory]
+    [InlineData("-1")]
+    [InlineData("10001")]
+    public async Task A_default_chat_budget_out_of_range_stops_RoomService_at_start(string budget)
+    {
+        var builder = Builder("Production", "sixteen-chars-xy", ("Chat:BudgetPerSecond", budget), ("Urls", "http://127.0.0.1:0"));
+        builder.AddRoomService();
+        await using var app = builder.Build();
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => app.StartAsync());
+        Assert.Contains("Chat:BudgetPerSecond", error.Message, StringComparison.Ordinal);
+    }
+
+    private static WebApplicationBuilder Builder(string environment, string? adminToken, params (string Key, string Value)[] more)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = environment, ContentRootPath = ContentRoot });
+        var settings = new Dictionary<string, string?> { ["Auth:SigningKey"] = LiveImCluster.SigningKey };
+        if (adminToken is not null)
+        {
+            settings["Admin:Token"] = adminToken;
+        }
+
+        foreach (var (key, value) in more)
+        {
+            settings[key] = value;
+        }
+
+        builder.Configuration.AddInMemoryCollection(settings);
+        return builder;
+    }
+}

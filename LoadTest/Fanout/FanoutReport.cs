@@ -12,6 +12,9 @@ public sealed class FanoutReport
 {
     private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
 
+    /// <summary>Other processes' CPU (% of one core) from which a target's figures are flagged as noisy.</summary>
+    private const double NoisyOtherCpuPercent = 20;
+
     public FanoutReport(FanoutOptions options, MachineFacts machine, IReadOnlyList<TargetResult> targets)
     {
         Options = options ?? throw new ArgumentNullException(nameof(options));
@@ -108,8 +111,14 @@ public sealed class FanoutReport
                 Inv($"; frames/s at saturation (most in any step): {t.MaxFramesPerSecond:N0}."));
         }
 
+        var noise = t.Steps.Select(s => s.OtherCpuPercent).DefaultIfEmpty(0).Max();
+        if (noise >= NoisyOtherCpuPercent)
+        {
+            md.AppendLine(Inv($"- Noise: other processes on the machine used up to {noise:0} % of a core during these steps; latency and capacity are lower than on a quiet machine."));
+        }
+
         md.AppendLine();
-        md.AppendLine("| chat msg/s asked / sent | deliveries/s | frames/s | events/frame | chat p50 / p99 / p99.9 / max ms | gift p50 / p99 / p99.9 / max ms | gifts acked / min received / receivers missing any | chat delivered | CPU s per 1M deliveries | load client CPU % / machine busy % | RSS MB | server drops | result |");
+        md.AppendLine("| chat msg/s asked / sent | deliveries/s | frames/s | events/frame | chat p50 / p99 / p99.9 / max ms | gift p50 / p99 / p99.9 / max ms | gifts acked / min received / receivers missing any | chat delivered | CPU s per 1M deliveries | CPU % of a core: load client / other processes; machine busy % | RSS MB | server drops | result |");
         md.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
         foreach (var s in t.Steps)
         {
@@ -123,7 +132,7 @@ public sealed class FanoutReport
                 result += Inv($" (drain timed out after {s.DrainSeconds:0} s)");
             }
 
-            md.AppendLine(Inv($"| {Rate(s.Rate)} / {s.SentRate:0.#} | {s.DeliveriesPerSecond:N0} | {s.FramesPerSecond:N0} | {eventsPerFrame:0.##} | {s.Chat} | {s.Gift} | {gifts} | {s.ChatDelivered:P1} | {Cpu(s)} | {s.ClientCpuPercent:0} / {s.MachineBusyPercent:0} | {Mb(s.RssUnderLoad)} | {s.ServerDrops} | {result} |"));
+            md.AppendLine(Inv($"| {Rate(s.Rate)} / {s.SentRate:0.#} | {s.DeliveriesPerSecond:N0} | {s.FramesPerSecond:N0} | {eventsPerFrame:0.##} | {s.Chat} | {s.Gift} | {gifts} | {s.ChatDelivered:P1} | {Cpu(s)} | {s.ClientCpuPercent:0} / {s.OtherCpuPercent:0}; {s.MachineBusyPercent:0} | {Mb(s.RssUnderLoad)} | {s.ServerDrops} | {result} |"));
         }
 
         md.AppendLine();
@@ -143,6 +152,7 @@ public sealed class FanoutReport
         md.AppendLine("| figure | liveim | signalr | raw | liveim / signalr | liveim / raw |");
         md.AppendLine("|---|---|---|---|---|---|");
         Row(md, "capacity, chat msg/s", t => t.Searched ? t.Capacity : null, live, baseline, raw, "0.#");
+        Row(md, "capacity, all input msg/s (chat + gifts)", t => t.Searched ? t.Capacity + Options.GiftRate : null, live, baseline, raw, "0.#");
         Row(md, "deliveries/s at capacity", t => t.CapacityStep?.DeliveriesPerSecond, live, baseline, raw, "N0");
         Row(md, "deliveries/s, most in any step", t => t.Steps.Count > 0 ? t.MaxDeliveriesPerSecond : null, live, baseline, raw, "N0");
         Row(md, "frames/s at saturation", t => t.Steps.Count > 0 ? t.MaxFramesPerSecond : null, live, baseline, raw, "N0");

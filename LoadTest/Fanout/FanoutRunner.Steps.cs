@@ -159,6 +159,11 @@ public sealed partial class FanoutRunner
             return new ProcessCpu(p.Name, used, deliveries > 0 ? used / deliveries * 1e6 : null);
         }).ToArray();
         var machineTotal = machineAfter.Total - machineBefore.Total;
+        var clientCpu = (selfAfter ?? 0) - (selfBefore ?? 0);
+
+        // Busy core-seconds of the machine minus ours: what other work took from the same cores meanwhile.
+        var machineBusySeconds = (machineAfter.Busy - machineBefore.Busy) / ProcessStats.TicksPerSecond;
+        var otherCpu = Math.Max(0, machineBusySeconds - clientCpu - cpu.Sum(c => c.Seconds));
 
         var chatExpected = schedule.ChatAttempted * stepReceivers.Length;
         var chatReceived = end.Chat - startTotals.Chat;
@@ -185,8 +190,9 @@ public sealed partial class FanoutRunner
             ClientsMissingGifts = missing,
             GiftDuplicates = duplicates,
             Cpu = cpu,
-            ClientCpuPercent = ((selfAfter ?? 0) - (selfBefore ?? 0)) / seconds * 100,
+            ClientCpuPercent = clientCpu / seconds * 100,
             MachineBusyPercent = machineTotal > 0 ? 100.0 * (machineAfter.Busy - machineBefore.Busy) / machineTotal : 0,
+            OtherCpuPercent = otherCpu / seconds * 100,
             RssUnderLoad = rssUnderLoad,
             ServerDrops = dropsBefore is not null && dropsAfter is not null ? dropsAfter.Minus(dropsBefore).ToString() : "n/a",
             DrainSeconds = drainSeconds,

@@ -72,6 +72,12 @@ public sealed record StepResult
     /// <summary>Whole machine busy, % of all cores, in the window.</summary>
     public required double MachineBusyPercent { get; init; }
 
+    /// <summary>
+    /// CPU of everything else on the machine (neither the target nor this load generator), % of one core, in the
+    /// window: on a shared machine, the noise under the figures.
+    /// </summary>
+    public required double OtherCpuPercent { get; init; }
+
     /// <summary>RSS of the fan-out process at the end of the window, bytes.</summary>
     public required long? RssUnderLoad { get; init; }
 

@@ -8,8 +8,8 @@ namespace LiveIm.LoadTest.Measurement;
 /// </summary>
 public static class ProcessStats
 {
-    /// <summary>USER_HZ: the unit of utime/stime. 100 on every Linux architecture .NET runs on.</summary>
-    private const double TicksPerSecond = 100.0;
+    /// <summary>USER_HZ: the unit of utime/stime and /proc/stat. 100 on every Linux architecture .NET runs on.</summary>
+    public const double TicksPerSecond = 100.0;
 
     /// <summary>CPU seconds (user + system) the process used so far, or null when it is gone.</summary>
     public static double? CpuSeconds(int pid)

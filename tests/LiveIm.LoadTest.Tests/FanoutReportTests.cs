@@ -57,7 +57,7 @@ public sealed class FanoutReportTests
             Seconds = 10, Receivers = 100, DeliveriesPerSecond = frames, FramesPerSecond = frames,
             Chat = new LatencySummary(10, 1, 2, 3, 4), Gift = new LatencySummary(5, 1, 2, 3, 4), All = new LatencySummary(15, 1, 2, 3, 4),
             ChatExpected = 1000, ChatReceived = 1000, GiftMinReceived = 5, GiftTotalReceived = 500, ClientsMissingGifts = 0, GiftDuplicates = 0,
-            Cpu = [new ProcessCpu("server", 1, 2)], ClientCpuPercent = 50, MachineBusyPercent = 90, RssUnderLoad = 200 << 20,
+            Cpu = [new ProcessCpu("server", 1, 2)], ClientCpuPercent = 50, MachineBusyPercent = 90, OtherCpuPercent = 5, RssUnderLoad = 200 << 20,
             ServerDrops = "n/a", DrainSeconds = 0.1, DrainTimedOut = false, FailReason = capacity > 0 ? null : "p99 2000 ms",
         };
         return new TargetResult

@@ -118,7 +118,7 @@ public sealed class FanoutReport
         }
 
         md.AppendLine();
-        md.AppendLine("| chat msg/s asked / sent | deliveries/s | frames/s | events/frame | chat p50 / p99 / p99.9 / max ms | gift p50 / p99 / p99.9 / max ms | gifts acked / min received / receivers missing any | chat delivered | CPU s per 1M deliveries | CPU % of a core: load client / other processes; machine busy % | RSS MB | server drops | result |");
+        md.AppendLine("| chat msg/s asked / sent | deliveries/s | frames/s | events/frame | chat p50 / p99 / p99.9 / max ms | gift p50 / p99 / p99.9 / max ms | gifts acked / min received / receivers missing any | chat delivered | CPU s per 1M deliveries | CPU % of a core: load client / other processes; machine busy % | RSS MB | drops: server / client-side loss | result |");
         md.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
         foreach (var s in t.Steps)
         {
@@ -132,7 +132,7 @@ public sealed class FanoutReport
                 result += Inv($" (drain timed out after {s.DrainSeconds:0} s)");
             }
 
-            md.AppendLine(Inv($"| {Rate(s.Rate)} / {s.SentRate:0.#} | {s.DeliveriesPerSecond:N0} | {s.FramesPerSecond:N0} | {eventsPerFrame:0.##} | {s.Chat} | {s.Gift} | {gifts} | {s.ChatDelivered:P1} | {Cpu(s)} | {s.ClientCpuPercent:0} / {s.OtherCpuPercent:0}; {s.MachineBusyPercent:0} | {Mb(s.RssUnderLoad)} | {s.ServerDrops} | {result} |"));
+            md.AppendLine(Inv($"| {Rate(s.Rate)} / {s.SentRate:0.#} | {s.DeliveriesPerSecond:N0} | {s.FramesPerSecond:N0} | {eventsPerFrame:0.##} | {s.Chat} | {s.Gift} | {gifts} | {s.ChatDelivered:P1} | {Cpu(s)} | {s.ClientCpuPercent:0} / {s.OtherCpuPercent:0}; {s.MachineBusyPercent:0} | {Mb(s.RssUnderLoad)} | {s.ServerDrops} / chat {s.ChatLost:N0}, gift {s.GiftsLost:N0} | {result} |"));
         }
 
         md.AppendLine();

@@ -97,6 +97,7 @@ public sealed partial class FanoutRunner
     private async Task<StepResult> RunStepAsync(TargetContext context, double rate, CancellationToken cancellationToken)
     {
         var (target, pool, publishers, kind) = context;
+        target.EnsureRunning();
         var processes = target.Processes;
         var window = new StepWindow();
         pool.Window = window;
@@ -167,6 +168,7 @@ public sealed partial class FanoutRunner
 
         var chatExpected = schedule.ChatAttempted * stepReceivers.Length;
         var chatReceived = end.Chat - startTotals.Chat;
+        target.EnsureRunning();
         var step = new StepResult
         {
             Rate = rate,

@@ -99,6 +99,12 @@ public sealed record StepResult
     /// <summary>True when the step met every criterion.</summary>
     public bool Passed => FailReason is null;
 
+    /// <summary>Chat deliveries that never arrived (client-side loss).</summary>
+    public long ChatLost => Math.Max(0, ChatExpected - ChatReceived);
+
+    /// <summary>Deliveries of acknowledged gifts that never arrived (client-side loss).</summary>
+    public long GiftsLost => Math.Max(0, GiftsAcked * Receivers - GiftTotalReceived);
+
     /// <summary>Share of expected chat deliveries that arrived.</summary>
     public double ChatDelivered => ChatExpected == 0 ? 1 : (double)ChatReceived / ChatExpected;
 

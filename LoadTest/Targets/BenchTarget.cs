@@ -53,6 +53,9 @@ internal abstract class BenchTarget : IAsyncDisposable
     /// <summary>The server's own drop counters, or null when it exposes none.</summary>
     public virtual Task<DropCounters?> ReadDropsAsync() => Task.FromResult<DropCounters?>(null);
 
+    /// <summary>Throws, with the process's last output, when one of the target's processes has exited.</summary>
+    public abstract void EnsureRunning();
+
     /// <summary>Stops every process (killed: a benchmark needs no graceful shutdown).</summary>
     public abstract ValueTask DisposeAsync();
 }

@@ -122,13 +122,18 @@ internal sealed class LiveImTarget : BenchTarget
         ? _tokens.Issue("bench-streamer", "Bench Streamer", Roles.Streamer, roomId, TimeSpan.FromHours(12))
         : _tokens.Issue($"bench-pub-{index}", $"Bench Publisher {index}", Roles.Viewer, null, TimeSpan.FromHours(12));
 
-    /// <summary>Scrapes <c>GET /metrics</c> on the gateway; null when it has no such endpoint (yet).</summary>
+    /// <summary>
+    /// Scrapes <c>GET /metrics</c> on the gateway (with the run's admin token as a bearer token, in case the endpoint
+    /// is protected); null when it has no such endpoint (yet).
+    /// </summary>
     public override async Task<DropCounters?> ReadDropsAsync()
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
         try
         {
-            using var response = await http.GetAsync(new Uri(BaseUrl, "/metrics")).ConfigureAwait(false);
+            using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(BaseUrl, "/metrics"));
+            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", _adminToken);
+            using var response = await http.SendAsync(request).ConfigureAwait(false);
             if (!response.IsSuccessStatusCode)
             {
                 return null;
@@ -140,6 +145,22 @@ internal sealed class LiveImTarget : BenchTarget
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
         {
             return null;
+        }
+    }
+
+    public override void EnsureRunning()
+    {
+        foreach (var child in new[] { _gateway, _roomService })
+        {
+            if (child is { HasExited: true })
+            {
+                throw new InvalidOperationException($"{child.Name} exited during the run:\n{child.Tail()}");
+            }
+        }
+
+        if (!_nats.IsRunning || !_redis.IsRunning)
+        {
+            throw new InvalidOperationException($"{(_nats.IsRunning ? "redis-server" : "nats-server")} exited during the run.");
         }
     }
 

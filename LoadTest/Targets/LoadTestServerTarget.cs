@@ -38,6 +38,14 @@ internal sealed class LoadTestServerTarget : BenchTarget
         await _server.WaitHealthyAsync(BaseUrl, TimeSpan.FromSeconds(30), cancellationToken).ConfigureAwait(false);
     }
 
+    public override void EnsureRunning()
+    {
+        if (_server is { HasExited: true })
+        {
+            throw new InvalidOperationException($"{_server.Name} exited during the run:\n{_server.Tail()}");
+        }
+    }
+
     public override async ValueTask DisposeAsync()
     {
         if (_server is not null)

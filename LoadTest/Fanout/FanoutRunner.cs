@@ -62,7 +62,7 @@ public sealed partial class FanoutRunner
             // Publishers first: publisher 0's chat round trip proves the whole path before anything is measured.
             for (var i = 0; i < _options.Publishers; i++)
             {
-                publishers.Add(await Publisher.ConnectAsync(target.HubUrl, target.PublisherToken(i, roomId), roomId, cancellationToken).ConfigureAwait(false));
+                publishers.Add(await ConnectPublisherAsync(target, i, roomId, cancellationToken).ConfigureAwait(false));
             }
 
             await WaitForRoundTripAsync(publishers[0], kind).ConfigureAwait(false);
@@ -115,6 +115,24 @@ public sealed partial class FanoutRunner
         }
 
         return result;
+    }
+
+    // /healthz answers before RoomService and the gateway have reached NATS and Redis, and until then JoinRoom
+    // fails with "unavailable": retry for up to 30 s.
+    private static async Task<Publisher> ConnectPublisherAsync(BenchTarget target, int index, string roomId, CancellationToken cancellationToken)
+    {
+        var deadline = Stopwatch.GetTimestamp() + 30 * Stopwatch.Frequency;
+        while (true)
+        {
+            try
+            {
+                return await Publisher.ConnectAsync(target.HubUrl, target.PublisherToken(index, roomId), roomId, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is SignalR.HubException or SignalR.HubConnectionException && Stopwatch.GetTimestamp() < deadline)
+            {
+                await Task.Delay(250, cancellationToken).ConfigureAwait(false);
+            }
+        }
     }
 
     private async Task WaitForRoundTripAsync(Publisher publisher, TargetKind kind)

@@ -1,14 +1,25 @@
-// LoadTest: the spike load runner. The fan-out benchmark (LiveIm vs stock SignalR vs raw WebSocket) arrives with
-// the fan-out engine issue; this shell only proves the client library links and explains itself.
-using LiveIm.Client;
+// LoadTest: the spike load runner. `fanout` measures LiveIm against a stock SignalR hub and a raw WebSocket ceiling
+// (docs/loadtest.md); `serve-signalr` and `serve-raw` are those two servers, started by `fanout` as child processes.
+using LiveIm.LoadTest.Fanout;
+using LiveIm.LoadTest.Servers;
 
-if (args.Length == 0 || args[0] is "-h" or "--help")
+return args.FirstOrDefault() switch
 {
-    Console.WriteLine("usage: dotnet run -c Release --project LoadTest -- <scenario> [options]");
-    Console.WriteLine("scenarios: (none yet) — 'fanout' comes with the fan-out engine; see docs/performance.md");
-    Console.WriteLine($"client: {typeof(RoomClient).Assembly.GetName().Name} {typeof(RoomClient).Assembly.GetName().Version}");
-    return 0;
-}
+    FanoutCommand.Name => await FanoutCommand.RunAsync(args[1..]),
+    ServerCommand.SignalR or ServerCommand.Raw => await ServerCommand.RunAsync(args),
+    null or "-h" or "--help" => Usage(0),
+    var other => Usage(2, $"unknown scenario '{other}'"),
+};
 
-Console.Error.WriteLine($"unknown scenario '{args[0]}'; run with --help");
-return 2;
+static int Usage(int code, string? error = null)
+{
+    if (error is not null)
+    {
+        Console.Error.WriteLine(error);
+    }
+
+    Console.WriteLine("usage: dotnet run -c Release --project LoadTest -- <scenario> [options]");
+    Console.WriteLine("scenarios:");
+    Console.WriteLine("  fanout   one room, three targets side by side: LiveIm, stock SignalR, raw WebSockets (fanout --help)");
+    return code;
+}

@@ -1,0 +1,69 @@
+using LiveIm.LoadTest.Measurement;
+
+namespace LiveIm.LoadTest.Fanout;
+
+/// <summary><c>LoadTest fanout [options]</c>: parse, run, print the report to stdout (progress to stderr), write <c>--out</c>.</summary>
+public static class FanoutCommand
+{
+    /// <summary>The subcommand name.</summary>
+    public const string Name = "fanout";
+
+    /// <summary>Runs with the arguments after <c>fanout</c>; returns the exit code (0 ok, 1 a target failed, 2 bad options).</summary>
+    public static async Task<int> RunAsync(string[] args)
+    {
+        if (args.Any(a => a is "-h" or "--help"))
+        {
+            Console.WriteLine(FanoutOptions.Usage);
+            return 0;
+        }
+
+        FanoutOptions options;
+        try
+        {
+            options = FanoutOptions.Parse(args, ProcessStats.OpenFilesHardLimit());
+        }
+        catch (OptionsException ex)
+        {
+            await Console.Error.WriteLineAsync("fanout: " + ex.Message);
+            return 2;
+        }
+
+        using var cancel = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) =>
+        {
+            // First Ctrl+C stops the run (targets are still stopped cleanly); a second one kills the process.
+            if (!cancel.IsCancellationRequested)
+            {
+                e.Cancel = true;
+                cancel.Cancel();
+            }
+        };
+
+        FanoutReport report;
+        try
+        {
+            report = await new FanoutRunner(options, Console.Error).RunAsync(cancel.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            await Console.Error.WriteLineAsync("fanout: cancelled");
+            return 130;
+        }
+
+        var markdown = report.ToMarkdown();
+        Console.WriteLine(markdown);
+        if (options.Out is { } path)
+        {
+            var dir = Path.GetDirectoryName(Path.GetFullPath(path));
+            if (dir is not null)
+            {
+                Directory.CreateDirectory(dir);
+            }
+
+            await File.WriteAllTextAsync(path, markdown + Environment.NewLine);
+            await Console.Error.WriteLineAsync($"fanout: report written to {path}");
+        }
+
+        return report.AllTargetsRan ? 0 : 1;
+    }
+}

@@ -1,0 +1,191 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using LiveIm.Core.Identity;
+using LiveIm.Hosting.Auth;
+using LiveIm.LoadTest.Fanout;
+using LiveIm.LoadTest.Measurement;
+using LiveIm.Testing;
+
+namespace LiveIm.LoadTest.Targets;
+
+/// <summary>
+/// The real system: nats-server and redis-server (LiveIm.Testing, free ports), then RoomService and ONE RoomGateway
+/// as <c>dotnet &lt;dll&gt;</c> child processes configured through environment variables, with a signing key and
+/// admin token made up for this run.
+/// </summary>
+internal sealed class LiveImTarget : BenchTarget
+{
+    private const string AlphaNumeric = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+
+    private readonly FanoutOptions _options;
+    private readonly string _signingKey = RandomNumberGenerator.GetString(AlphaNumeric, 48);
+    private readonly string _adminToken = RandomNumberGenerator.GetString(AlphaNumeric, 32);
+    private readonly NatsServer _nats = new();
+    private readonly RedisServer _redis = new();
+    private readonly LiveImTokens _tokens;
+    private ChildProcess? _roomService;
+    private ChildProcess? _gateway;
+    private int? _natsPid;
+    private int? _redisPid;
+
+    public LiveImTarget(FanoutOptions options)
+        : base(FreePort.Next())
+    {
+        _options = options;
+        _tokens = new LiveImTokens(new AuthSettings { SigningKey = _signingKey });
+    }
+
+    public override TargetKind Kind => TargetKind.LiveIm;
+
+    public override string Description =>
+        "LiveIm: RoomGateway (measured) + RoomService + nats-server + redis-server" +
+        (_options.TickMs is { } tick ? $", Fanout:TickMs={tick}" : string.Empty);
+
+    public override IReadOnlyList<TargetProcess> Processes
+    {
+        get
+        {
+            var list = new List<TargetProcess>();
+            if (_gateway is not null)
+            {
+                list.Add(new TargetProcess("gateway", _gateway.Pid));
+            }
+
+            if (_roomService is not null)
+            {
+                list.Add(new TargetProcess("roomservice", _roomService.Pid));
+            }
+
+            if (_natsPid is { } nats)
+            {
+                list.Add(new TargetProcess("nats-server", nats));
+            }
+
+            if (_redisPid is { } redis)
+            {
+                list.Add(new TargetProcess("redis-server", redis));
+            }
+
+            return list;
+        }
+    }
+
+    public override async Task StartAsync(Action<string> progress, CancellationToken cancellationToken)
+    {
+        // Fail before starting anything when a DLL is missing.
+        var roomServiceDll = RepoLayout.ProjectDll("RoomService");
+        var gatewayDll = RepoLayout.ProjectDll("RoomGateway");
+
+        progress("  starting nats-server and redis-server");
+        await _nats.StartAsync().ConfigureAwait(false);
+        await _redis.StartAsync().ConfigureAwait(false);
+        _natsPid = ProcessStats.FindChild("nats-server", _nats.Port);
+        _redisPid = ProcessStats.FindChild("redis-server", _redis.Port);
+
+        var roomServicePort = FreePort.Next();
+        var shared = new Dictionary<string, string>
+        {
+            ["ASPNETCORE_ENVIRONMENT"] = "Benchmark",
+            ["Auth__SigningKey"] = _signingKey,
+            ["Admin__Token"] = _adminToken,
+            ["Nats__Url"] = _nats.Url,
+            ["Redis__EndPoint"] = _redis.EndPoint,
+            ["Logging__LogLevel__Default"] = "Warning",
+        };
+
+        var roomServiceEnv = new Dictionary<string, string>(shared)
+        {
+            // Every chat line is delivered: a room chat budget would sample lines away and the delivery check
+            // (≥ 95 % of chat lines) would measure the budget, not the fan-out. Unknown to builds without the budget.
+            ["Chat__BudgetPerSecond"] = "0",
+        };
+        SetUrls(roomServiceEnv, roomServicePort);
+        progress($"  starting RoomService on port {roomServicePort}");
+        _roomService = ChildProcess.StartDotnet("roomservice", roomServiceDll, [], roomServiceEnv);
+
+        var gatewayEnv = new Dictionary<string, string>(shared) { ["Gateway__Id"] = "bench-gw" };
+        if (_options.TickMs is { } tick)
+        {
+            gatewayEnv["Fanout__TickMs"] = tick.ToString(CultureInfo.InvariantCulture);
+        }
+
+        SetUrls(gatewayEnv, Port);
+        progress($"  starting RoomGateway on port {Port}");
+        _gateway = ChildProcess.StartDotnet("gateway", gatewayDll, [], gatewayEnv);
+
+        await _roomService.WaitHealthyAsync(new Uri($"http://127.0.0.1:{roomServicePort}/"), TimeSpan.FromSeconds(30), cancellationToken).ConfigureAwait(false);
+        await _gateway.WaitHealthyAsync(BaseUrl, TimeSpan.FromSeconds(30), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Publisher 0 is the room's streamer; the others are signed-in viewers.</summary>
+    public override string? PublisherToken(int index, string roomId) => index == 0
+        ? _tokens.Issue("bench-streamer", "Bench Streamer", Roles.Streamer, roomId, TimeSpan.FromHours(12))
+        : _tokens.Issue($"bench-pub-{index}", $"Bench Publisher {index}", Roles.Viewer, null, TimeSpan.FromHours(12));
+
+    /// <summary>
+    /// Scrapes <c>GET /metrics</c> on the gateway (with the run's admin token as a bearer token, in case the endpoint
+    /// is protected); null when it has no such endpoint (yet).
+    /// </summary>
+    public override async Task<DropCounters?> ReadDropsAsync()
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        try
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(BaseUrl, "/metrics"));
+            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", _adminToken);
+            using var response = await http.SendAsync(request).ConfigureAwait(false);
+            if (!response.IsSuccessStatusCode)
+            {
+                return null;
+            }
+
+            var text = await response.Content.ReadAsStringAsync().ConfigureAwait(false);
+            return text.Contains("liveim_gateway_", StringComparison.Ordinal) ? DropCounters.Parse(text) : null;
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+        {
+            return null;
+        }
+    }
+
+    public override void EnsureRunning()
+    {
+        foreach (var child in new[] { _gateway, _roomService })
+        {
+            if (child is { HasExited: true })
+            {
+                throw new InvalidOperationException($"{child.Name} exited during the run:\n{child.Tail()}");
+            }
+        }
+
+        if (!_nats.IsRunning || !_redis.IsRunning)
+        {
+            throw new InvalidOperationException($"{(_nats.IsRunning ? "redis-server" : "nats-server")} exited during the run.");
+        }
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        if (_gateway is not null)
+        {
+            await _gateway.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (_roomService is not null)
+        {
+            await _roomService.DisposeAsync().ConfigureAwait(false);
+        }
+
+        await _nats.DisposeAsync().ConfigureAwait(false);
+        await _redis.DisposeAsync().ConfigureAwait(false);
+    }
+
+    // appsettings.json sets "Urls", and it outranks ASPNETCORE_URLS (host-prefixed variables are read before the JSON
+    // files); the unprefixed variable comes after them, so both are set.
+    private static void SetUrls(Dictionary<string, string> environment, int port)
+    {
+        var url = $"http://127.0.0.1:{port}";
+        environment["ASPNETCORE_URLS"] = url;
+        environment["Urls"] = url;
+    }
+}

@@ -127,7 +127,8 @@ public static class RoomEventJson
     /// <summary>
     /// Reads the routing fields of an event's JSON (<c>id</c>, <c>seq</c>, <c>lane</c>, <c>type</c>, <c>likes</c>,
     /// <c>serverTs</c>) without materializing it or allocating: the gateway routes, de-duplicates and aggregates on
-    /// these; the bytes pass through untouched. False for anything that is not an object with a known lane and an id.
+    /// these; the bytes pass through untouched. False for anything that is not one well-formed object of valid UTF-8
+    /// with a known lane and an id.
     /// </summary>
     public static bool TryReadEnvelope(ReadOnlySpan<byte> json, out EventEnvelope envelope)
     {
@@ -137,6 +138,11 @@ public static class RoomEventJson
         string? lane = null, type = null;
         var likes = 0;
         var hasId = false;
+        if (!System.Text.Unicode.Utf8.IsValid(json))
+        {
+            return false; // the bytes go into frames verbatim: one bad string would make a whole frame unreadable
+        }
+
         try
         {
             var reader = new Utf8JsonReader(json);

@@ -70,4 +70,11 @@ public sealed class RoomEventJsonTests
     {
         Assert.False(RoomEventJson.TryReadEnvelope(Encoding.UTF8.GetBytes(payload), out _));
     }
+
+    [Fact]
+    public void Invalid_utf8_inside_a_string_is_refused()
+    {
+        byte[] json = [.. "{\"id\":1,\"lane\":\"chat\",\"text\":\""u8, 0xC3, 0x28, .. "\"}"u8];
+        Assert.False(RoomEventJson.TryReadEnvelope(json, out _));
+    }
 }

@@ -227,6 +227,39 @@ public sealed class FanoutTests
     }
 
     [Fact]
+    public async Task Unreadable_bus_payloads_are_dropped_and_the_room_keeps_delivering()
+    {
+        var room = NewRoom();
+        await using var viewer = await _cluster.ConnectAsync(0);
+        var received = new EventCollector(viewer);
+        await viewer.JoinRoomAsync(room);
+        await using var bus = await BusAsync();
+        var garbage = new[]
+        {
+            ""u8.ToArray(), "not json"u8.ToArray(), "[]"u8.ToArray(), "{}"u8.ToArray(), "{\"id\":1"u8.ToArray(),
+            "{\"id\":1,\"lane\":\"teleport\"}"u8.ToArray(), "{\"id\":\"x\",\"lane\":\"chat\"}"u8.ToArray(),
+            "{\"id\":2,\"lane\":\"gift\"}"u8.ToArray(), // reliable without a seq
+            "{\"id\":3,\"seq\":-5,\"lane\":\"gift\"}"u8.ToArray(),
+            "{\"id\":4,\"lane\":\"chat\"}{\"id\":5,\"lane\":\"chat\"}"u8.ToArray(), // two objects: could break the frame's JSON
+            "{\"id\":6,\"lane\":\"chat\",\"text\":\"unterminated}"u8.ToArray(),
+            new byte[] { 0x7B, 0xFF, 0xFE, 0x7D }, // invalid UTF-8
+            [.. "{\"id\":8,\"lane\":\"chat\",\"text\":\""u8, 0xC3, 0x28, .. "\"}"u8], // invalid UTF-8 inside a string
+            System.Text.Encoding.UTF8.GetBytes("{\"id\":7,\"lane\":\"chat\",\"x\":" + new string('[', 5000) + new string(']', 5000) + "}"),
+        };
+
+        for (var i = 0; i < garbage.Length; i++)
+        {
+            await bus.PublishAsync("liveim.room." + room, garbage[i]);
+            await bus.PublishAsync("liveim.room." + room, Chat(room, 100 + i, "good " + i));
+        }
+
+        await received.WaitForAsync(e => e.Count == garbage.Length, "every valid event arrives");
+        await Task.Delay(200); // and nothing else follows
+        Assert.Equal(Enumerable.Range(0, garbage.Length).Select(i => "good " + i), received.Events.Select(e => e.Text));
+        _output.WriteLine($"tried {garbage.Length} unreadable payloads between valid ones: all dropped, all valid delivered");
+    }
+
+    [Fact]
     public async Task Metrics_endpoint_reports_fanout_counters_per_lane()
     {
         var room = NewRoom();

@@ -11,6 +11,12 @@ public sealed partial class FanoutRunner
     /// <summary>A drain ends when the receivers' counters have not moved for this long.</summary>
     private static readonly TimeSpan DrainSettle = TimeSpan.FromSeconds(1.5);
 
+    /// <summary>A target rests until its processes use less than this share of one core.</summary>
+    private const double RestCpuShare = 0.1;
+
+    /// <summary>Longest rest between steps.</summary>
+    private static readonly TimeSpan RestTimeout = TimeSpan.FromSeconds(10);
+
     /// <summary>Bisection stops when the last passing and first failing rate are this close (ratio).</summary>
     private const double BisectResolution = 1.15;
 
@@ -207,9 +213,27 @@ public sealed partial class FanoutRunner
             $"{step.FramesPerSecond:N0} frames/s, p99 {step.All.P99:0.#} ms, chat {step.ChatDelivered:P1}, gifts {acked.Length}/{schedule.GiftAttempted} " +
             $"(missing at {missing}), drain {drainSeconds:0.0} s");
 
-        // Let the target settle before the next rate.
-        await Task.Delay(500, cancellationToken).ConfigureAwait(false);
+        await RestAsync(processes, cancellationToken).ConfigureAwait(false);
         return step;
+    }
+
+    // Before the next rate, the target must be idle again: after an overloaded step a server can keep working off
+    // what it queued (or collecting what it allocated) for seconds after the last delivery, and the next step would
+    // pay for it. Idle = its processes used under RestCpuShare of a core over half a second; at most RestTimeout.
+    private static async Task RestAsync(IReadOnlyList<Targets.TargetProcess> processes, CancellationToken cancellationToken)
+    {
+        await Task.Delay(500, cancellationToken).ConfigureAwait(false);
+        var deadline = Stopwatch.GetTimestamp() + (long)(RestTimeout.TotalSeconds * Stopwatch.Frequency);
+        while (Stopwatch.GetTimestamp() < deadline)
+        {
+            var before = processes.Sum(p => ProcessStats.CpuSeconds(p.Pid) ?? 0);
+            await Task.Delay(500, cancellationToken).ConfigureAwait(false);
+            var used = processes.Sum(p => ProcessStats.CpuSeconds(p.Pid) ?? 0) - before;
+            if (used < 0.5 * RestCpuShare)
+            {
+                return;
+            }
+        }
     }
 
     /// <summary>The step's verdict: null when it passed, else every reason it failed.</summary>

@@ -22,10 +22,10 @@ internal sealed class RawConnection
     private static long s_nextId;
 
     /// <summary>
-    /// A queue that held more than this many frames is replaced by a fresh one once drained. A channel's ring buffer
-    /// grows to its peak and never shrinks; 10,000 rings of 8,192 slots after one overload step are 650 MB that every
-    /// enqueue then writes all over (a different cache line and GC card each time): the server measurably slowed
-    /// down for the rest of the run. Small rings keep the steady state as compact as before the overload.
+    /// A queue that sent more than this many frames in one burst (a backlog) is replaced by a fresh one once drained.
+    /// A channel's ring buffer grows to its peak and never shrinks: after one overloaded step, 10,000 rings of up to
+    /// 8,192 slots (up to 650 MB of references) would stay allocated, and every enqueue would write somewhere across
+    /// them. Small rings keep memory and the steady state as compact as before the overload.
     /// </summary>
     private const int ShrinkAfter = 256;
 
@@ -38,6 +38,7 @@ internal sealed class RawConnection
     private RawRoom? _room;
     private bool _handshaken;
     private long _dropped;
+    private int _queueSwaps;
 
     public RawConnection(WebSocket webSocket, RawRooms rooms)
     {
@@ -47,6 +48,9 @@ internal sealed class RawConnection
 
     /// <summary>Frames dropped because the queue was full.</summary>
     public long Dropped => Interlocked.Read(ref _dropped);
+
+    /// <summary>Times a drained, grown queue was replaced by a small one.</summary>
+    public int QueueSwaps => Volatile.Read(ref _queueSwaps);
 
     /// <summary>Queues a finished frame; drops it when this connection is <see cref="QueueLimit"/> frames behind.</summary>
     public void Enqueue(byte[] frame)
@@ -249,13 +253,15 @@ internal sealed class RawConnection
         {
             while (await queue.Reader.WaitToReadAsync(stop.Token))
             {
-                var backlog = queue.Reader.Count;
+                // Frames sent in one go: more than ShrinkAfter means the queue may have grown that far meanwhile.
+                var burst = 0;
                 while (queue.Reader.TryRead(out var frame))
                 {
                     await _webSocket.SendAsync(frame, WebSocketMessageType.Text, true, stop.Token);
+                    burst++;
                 }
 
-                if (backlog > ShrinkAfter)
+                if (burst > ShrinkAfter)
                 {
                     // Swap in a small queue; frames that raced into the old one go out first, in order.
                     var fresh = NewQueue();
@@ -267,6 +273,7 @@ internal sealed class RawConnection
                     }
 
                     queue = fresh;
+                    Interlocked.Increment(ref _queueSwaps);
                 }
             }
         }

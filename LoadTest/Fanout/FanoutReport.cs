@@ -70,7 +70,7 @@ public sealed class FanoutReport
         AppendRatios(md);
 
         md.AppendLine("## Run").AppendLine();
-        md.AppendLine($"Command: `dotnet run -c Release --project LoadTest -- fanout {string.Join(' ', o.Arguments.Select(Quote))}`".TrimEnd(' ', '`') + "`");
+        md.AppendLine($"Command: `{string.Join(' ', new[] { "dotnet run -c Release --project LoadTest -- fanout" }.Concat(o.Arguments.Select(Quote)))}`");
         md.AppendLine();
         var m = Machine;
         md.AppendLine(Inv($"Machine: {m.Cores} cores ({m.CpuModel}), {m.MemoryGiB:0.#} GiB, {m.Os}; dotnet SDK {m.DotnetSdk} ({m.Runtime}); open-files limit {(m.OpenFilesLimit is { } l ? l.ToString("N0", Invariant) : "unknown")}."));
@@ -86,7 +86,7 @@ public sealed class FanoutReport
         md.AppendLine($"## {Name(t.Kind)}: {t.Description}").AppendLine();
         if (t.Error is not null)
         {
-            md.AppendLine($"**Not measured**: {t.Error.Split('\n')[0]}").AppendLine();
+            md.AppendLine($"**{(t.Steps.Count == 0 ? "Not measured" : "Stopped early")}**: {t.Error.Split('\n')[0]}").AppendLine();
             if (t.Steps.Count == 0)
             {
                 return;

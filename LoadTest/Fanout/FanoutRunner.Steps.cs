@@ -5,93 +5,25 @@ using LiveIm.LoadTest.Measurement;
 
 namespace LiveIm.LoadTest.Fanout;
 
-// One step (warm-up, measured window, drain, checks) and the capacity search over steps.
+// One step (warm-up, measured window, drain, checks, rest), and the capacity search's use of it.
 public sealed partial class FanoutRunner
 {
     /// <summary>A drain ends when the receivers' counters have not moved for this long.</summary>
     private static readonly TimeSpan DrainSettle = TimeSpan.FromSeconds(1.5);
 
-    /// <summary>Bisection stops when the last passing and first failing rate are this close (ratio).</summary>
-    private const double BisectResolution = 1.15;
+    /// <summary>A target rests until its processes use less than this share of one core.</summary>
+    private const double RestCpuShare = 0.1;
 
-    // Geometric ×2 from the start rate while steps pass; when the first one fails, halving down to find a pass;
-    // then bisection between the last pass and the first fail. Capacity = the highest passing rate.
+    /// <summary>Longest rest between steps.</summary>
+    private static readonly TimeSpan RestTimeout = TimeSpan.FromSeconds(10);
+
+    // The search itself is CapacitySearch; each rate it tries is one step here.
     private async Task<TargetResult> SearchCapacityAsync(TargetContext context, TargetResult result, CancellationToken cancellationToken)
     {
-        var steps = new List<StepResult>();
-        double? lastPass = null, firstFail = null;
-        var atLeast = false;
-
-        async Task<bool> Try(double rate)
-        {
-            var step = await RunStepAsync(context, rate, cancellationToken).ConfigureAwait(false);
-            steps.Add(step);
-            return step.Passed;
-        }
-
-        var rate = Round(_options.StartRate);
-        while (true)
-        {
-            if (await Try(rate).ConfigureAwait(false))
-            {
-                lastPass = rate;
-                if (rate >= _options.MaxRate)
-                {
-                    atLeast = true;
-                    break;
-                }
-
-                rate = Round(Math.Min(rate * 2, _options.MaxRate));
-            }
-            else
-            {
-                firstFail = rate;
-                break;
-            }
-        }
-
-        if (lastPass is null)
-        {
-            for (var down = 0; down < 4 && lastPass is null; down++)
-            {
-                rate = Round(rate / 2);
-                if (rate < 0.5)
-                {
-                    break;
-                }
-
-                if (await Try(rate).ConfigureAwait(false))
-                {
-                    lastPass = rate;
-                }
-                else
-                {
-                    firstFail = rate;
-                }
-            }
-        }
-
-        for (var i = 0; i < _options.BisectSteps && lastPass is { } pass && firstFail is { } fail && fail / pass > BisectResolution; i++)
-        {
-            var middle = Round((pass + fail) / 2);
-            if (middle <= pass || middle >= fail)
-            {
-                break;
-            }
-
-            if (await Try(middle).ConfigureAwait(false))
-            {
-                lastPass = middle;
-            }
-            else
-            {
-                firstFail = middle;
-            }
-        }
-
-        var capacity = lastPass ?? 0;
+        var (capacity, atLeast) = await CapacitySearch.RunAsync(_options.StartRate, _options.MaxRate, _options.BisectSteps,
+            async rate => (await RunStepAsync(context, rate, cancellationToken).ConfigureAwait(false)).Passed).ConfigureAwait(false);
         Log($"[{Name(context.Kind)}] capacity: {(atLeast ? "≥ " : string.Empty)}{capacity:0.#} msg/s");
-        return result with { Steps = steps, Searched = true, Capacity = capacity, CapacityAtLeast = atLeast };
+        return result with { Searched = true, Capacity = capacity, CapacityAtLeast = atLeast };
     }
 
     private async Task<StepResult> RunStepAsync(TargetContext context, double rate, CancellationToken cancellationToken)
@@ -203,13 +135,32 @@ public sealed partial class FanoutRunner
             LastSendError = schedule.LastError,
         };
         step = step with { FailReason = Judge(step) };
+        context.Steps.Add(step);
         Log($"[{Name(kind)}]   {(step.Passed ? "pass" : "FAIL: " + step.FailReason)} — {step.DeliveriesPerSecond:N0} deliveries/s, " +
             $"{step.FramesPerSecond:N0} frames/s, p99 {step.All.P99:0.#} ms, chat {step.ChatDelivered:P1}, gifts {acked.Length}/{schedule.GiftAttempted} " +
             $"(missing at {missing}), drain {drainSeconds:0.0} s");
 
-        // Let the target settle before the next rate.
-        await Task.Delay(500, cancellationToken).ConfigureAwait(false);
+        await RestAsync(processes, cancellationToken).ConfigureAwait(false);
         return step;
+    }
+
+    // Before the next rate, the target must be idle again: after an overloaded step a server can keep working off
+    // what it queued (or collecting what it allocated) for seconds after the last delivery, and the next step would
+    // pay for it. Idle = its processes used under RestCpuShare of a core over half a second; at most RestTimeout.
+    private static async Task RestAsync(IReadOnlyList<Targets.TargetProcess> processes, CancellationToken cancellationToken)
+    {
+        await Task.Delay(500, cancellationToken).ConfigureAwait(false);
+        var deadline = Stopwatch.GetTimestamp() + (long)(RestTimeout.TotalSeconds * Stopwatch.Frequency);
+        while (Stopwatch.GetTimestamp() < deadline)
+        {
+            var before = processes.Sum(p => ProcessStats.CpuSeconds(p.Pid) ?? 0);
+            await Task.Delay(500, cancellationToken).ConfigureAwait(false);
+            var used = processes.Sum(p => ProcessStats.CpuSeconds(p.Pid) ?? 0) - before;
+            if (used < 0.5 * RestCpuShare)
+            {
+                return;
+            }
+        }
     }
 
     /// <summary>The step's verdict: null when it passed, else every reason it failed.</summary>
@@ -284,7 +235,4 @@ public sealed partial class FanoutRunner
             await Task.Delay(50).ConfigureAwait(false);
         }
     }
-
-    // Whole rates above 10 msg/s read better in the report; below, one decimal keeps small steps distinct.
-    private static double Round(double rate) => rate >= 10 ? Math.Round(rate) : Math.Round(rate, 1);
 }

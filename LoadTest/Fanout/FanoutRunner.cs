@@ -52,6 +52,7 @@ public sealed partial class FanoutRunner
         var result = new TargetResult { Kind = kind, Description = target.Description };
         var publishers = new List<Publisher>();
         ReceiverPool? pool = null;
+        TargetContext? context = null;
         var roomId = $"bench-{_runId}-{kind.ToString().ToLowerInvariant()}";
         Log($"[{Name(kind)}] starting: {target.Description}");
         try
@@ -66,7 +67,6 @@ public sealed partial class FanoutRunner
             }
 
             await WaitForRoundTripAsync(publishers[0], kind).ConfigureAwait(false);
-            result = result with { Description = target.Description };
 
             await Task.Delay(500, cancellationToken).ConfigureAwait(false);
             var rssBefore = ProcessStats.RssBytes(main.Pid);
@@ -84,15 +84,23 @@ public sealed partial class FanoutRunner
             var rssIdle = ProcessStats.RssBytes(main.Pid);
             result = result with { Join = join, Tracers = pool.TracerCount, RssBefore = rssBefore, RssIdle = rssIdle };
 
-            var context = new TargetContext(target, pool, publishers, kind);
-            result = _options.Capacity
-                ? await SearchCapacityAsync(context, result, cancellationToken).ConfigureAwait(false)
-                : result with { Steps = [await RunStepAsync(context, _options.SingleRate, cancellationToken).ConfigureAwait(false)] };
+            context = new TargetContext(target, pool, publishers, kind);
+            if (_options.Capacity)
+            {
+                result = await SearchCapacityAsync(context, result, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                await RunStepAsync(context, _options.SingleRate, cancellationToken).ConfigureAwait(false);
+            }
+
+            result = result with { Steps = context.Steps };
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
+            // The steps that ran still go into the report.
             Log($"[{Name(kind)}] FAILED: {ex.Message}");
-            result = result with { Error = ex.Message };
+            result = result with { Error = ex.Message, Steps = context?.Steps ?? [] };
         }
         finally
         {
@@ -173,5 +181,8 @@ public sealed partial class FanoutRunner
     {
         /// <summary>The next gift number (unique per target, so a receiver's bitmap is never reused).</summary>
         public long NextGift { get; set; }
+
+        /// <summary>Every step run so far, in order.</summary>
+        public List<StepResult> Steps { get; } = [];
     }
 }

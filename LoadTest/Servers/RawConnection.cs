@@ -21,15 +21,24 @@ internal sealed class RawConnection
 
     private static long s_nextId;
 
+    /// <summary>
+    /// A queue that sent more than this many frames in one burst (a backlog) is replaced by a fresh one once drained.
+    /// A channel's ring buffer grows to its peak and never shrinks: after one overloaded step, 10,000 rings of up to
+    /// 8,192 slots (up to 650 MB of references) would stay allocated, and every enqueue would write somewhere across
+    /// them. Small rings keep memory and the steady state as compact as before the overload.
+    /// </summary>
+    private const int ShrinkAfter = 256;
+
     private readonly WebSocket _webSocket;
     private readonly RawRooms _rooms;
-    private readonly Channel<byte[]> _outbound = Channel.CreateBounded<byte[]>(
-        new BoundedChannelOptions(QueueLimit) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+    private readonly CancellationTokenSource _closing = new();
+    private Channel<byte[]> _outbound = NewQueue();
 
     private readonly string _userId = "raw-" + Interlocked.Increment(ref s_nextId).ToString(CultureInfo.InvariantCulture);
     private RawRoom? _room;
     private bool _handshaken;
     private long _dropped;
+    private int _queueSwaps;
 
     public RawConnection(WebSocket webSocket, RawRooms rooms)
     {
@@ -40,12 +49,26 @@ internal sealed class RawConnection
     /// <summary>Frames dropped because the queue was full.</summary>
     public long Dropped => Interlocked.Read(ref _dropped);
 
+    /// <summary>Times a drained, grown queue was replaced by a small one.</summary>
+    public int QueueSwaps => Volatile.Read(ref _queueSwaps);
+
     /// <summary>Queues a finished frame; drops it when this connection is <see cref="QueueLimit"/> frames behind.</summary>
     public void Enqueue(byte[] frame)
     {
-        if (!_outbound.Writer.TryWrite(frame))
+        while (true)
         {
-            Interlocked.Increment(ref _dropped);
+            var queue = Volatile.Read(ref _outbound);
+            if (queue.Writer.TryWrite(frame))
+            {
+                return;
+            }
+
+            // Refused: either full (drop) or swapped out by the send loop just now (write to the new one).
+            if (ReferenceEquals(queue, Volatile.Read(ref _outbound)))
+            {
+                Interlocked.Increment(ref _dropped);
+                return;
+            }
         }
     }
 
@@ -66,8 +89,9 @@ internal sealed class RawConnection
         {
             _room?.Remove(this);
             _rooms.Remove(this);
-            _outbound.Writer.TryComplete();
+            await _closing.CancelAsync();
             await sending;
+            _closing.Dispose();
         }
     }
 
@@ -223,23 +247,45 @@ internal sealed class RawConnection
 
     private async Task SendLoopAsync(CancellationToken aborted)
     {
-        var reader = _outbound.Reader;
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(aborted, _closing.Token);
+        var queue = Volatile.Read(ref _outbound);
         try
         {
-            while (await reader.WaitToReadAsync(aborted))
+            while (await queue.Reader.WaitToReadAsync(stop.Token))
             {
-                while (reader.TryRead(out var frame))
+                // Frames sent in one go: more than ShrinkAfter means the queue may have grown that far meanwhile.
+                var burst = 0;
+                while (queue.Reader.TryRead(out var frame))
                 {
-                    await _webSocket.SendAsync(frame, WebSocketMessageType.Text, true, aborted);
+                    await _webSocket.SendAsync(frame, WebSocketMessageType.Text, true, stop.Token);
+                    burst++;
+                }
+
+                if (burst > ShrinkAfter)
+                {
+                    // Swap in a small queue; frames that raced into the old one go out first, in order.
+                    var fresh = NewQueue();
+                    Volatile.Write(ref _outbound, fresh);
+                    queue.Writer.TryComplete();
+                    while (queue.Reader.TryRead(out var frame))
+                    {
+                        await _webSocket.SendAsync(frame, WebSocketMessageType.Text, true, stop.Token);
+                    }
+
+                    queue = fresh;
+                    Interlocked.Increment(ref _queueSwaps);
                 }
             }
         }
         catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or IOException or ObjectDisposedException)
         {
-            // The socket is gone; the receive loop ends the connection.
+            // The socket is gone or the connection is closing; the receive loop ends the connection.
             _webSocket.Abort();
         }
     }
 
     private static long Now() => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+
+    private static Channel<byte[]> NewQueue() => Channel.CreateBounded<byte[]>(
+        new BoundedChannelOptions(QueueLimit) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
 }

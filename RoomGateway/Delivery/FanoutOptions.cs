@@ -8,15 +8,18 @@ public sealed class FanoutOptions
     /// for a whole tick) writes an event at once; only a room with traffic inside the tick merges.
     /// </summary>
     /// <remarks>
-    /// The arithmetic behind the default (figures from docs/performance.md, 2-core machine): one frame write
-    /// to one SignalR connection costs the gateway about 2.5 µs of CPU whatever the frame carries (syscall,
-    /// WebSocket framing, pipe hand-off), so a tick of a room with M local members costs M x 2.5 µs: 25 ms of CPU
-    /// at 10,000 members. At 50 ms per tick that is 20 ticks/s x 25 ms = 0.5 core for the hottest possible room,
-    /// however many messages it carries, where writing each of 1,000 messages/s separately would need 25 cores.
-    /// The cost of merging is latency: an event waits at most one tick (25 ms on average), well under the
-    /// ~100 ms at which a chat starts to feel laggy and far under the 2-30 s the video itself is behind.
+    /// The arithmetic behind the default, from the fan-out benchmark (docs/performance.md, 10,000 receivers on the
+    /// 2-core machine): one frame write to one connection costs the gateway about 10-12 µs of CPU whatever the
+    /// frame carries (12.05 s per million deliveries at one event per frame; 80 % of it user time: SignalR's and
+    /// Kestrel's per-connection pipes and WebSocket loops, the rest the socket). A room's tick costs members x 10 µs,
+    /// so a room with 10,000 local members ticking every 100 ms costs 10 ticks/s x 100 ms = 1 core at most,
+    /// however many messages it carries; at 50 ms it would cost the whole 2-core machine (measured at the room's
+    /// chat budget, 20 lines/s + 5 gifts/s: 169k frames/s and gift p99 328 ms at 50 ms, against 99k frames/s and
+    /// 279 ms at 100 ms; capacity was the same within one bisection step, 140 vs 130 lines/s).
+    /// The price is latency: an event waits at most one tick (50 ms on average), which nobody notices next to the
+    /// 2-30 s the video itself is behind; a quiet room (nothing in the last tick) sends at once.
     /// </remarks>
-    public int TickMs { get; set; } = 50;
+    public int TickMs { get; set; } = 100;
 
     /// <summary>
     /// A member whose not-yet-written backlog passes this many bytes (beyond what the transport already

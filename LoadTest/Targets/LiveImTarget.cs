@@ -106,7 +106,9 @@ internal sealed class LiveImTarget : BenchTarget
         var gatewayEnv = new Dictionary<string, string>(shared) { ["Gateway__Id"] = "bench-gw" };
         if (_options.TickMs is { } tick)
         {
+            // A fixed tick: the shortest and the longest the same (otherwise the gateway sizes it by room size).
             gatewayEnv["Fanout__TickMs"] = tick.ToString(CultureInfo.InvariantCulture);
+            gatewayEnv["Fanout__MaxTickMs"] = tick.ToString(CultureInfo.InvariantCulture);
         }
 
         SetUrls(gatewayEnv, Port);

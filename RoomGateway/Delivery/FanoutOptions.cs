@@ -4,22 +4,44 @@ namespace LiveIm.RoomGateway.Delivery;
 public sealed class FanoutOptions
 {
     /// <summary>
-    /// How long a hot room collects events before writing them as one frame per member. An idle room (nothing sent
-    /// for a whole tick) writes an event at once; only a room with traffic inside the tick merges.
+    /// The shortest tick: how long a hot room collects events before writing them as one frame per member. An idle
+    /// room (nothing sent for a whole tick) writes an event at once; only a room with traffic inside the tick merges.
+    /// Big rooms get a longer tick (<see cref="TickFor"/>).
+    /// </summary>
+    public int TickMs { get; set; } = 50;
+
+    /// <summary>The longest tick a big room gets.</summary>
+    public int MaxTickMs { get; set; } = 250;
+
+    /// <summary>
+    /// Measured gateway CPU of one frame write to one connection, in microseconds: what a tick costs per member.
+    /// </summary>
+    public double FrameCostMicros { get; set; } = 10;
+
+    /// <summary>How much of one core one room's fan-out may use at full heat.</summary>
+    public double RoomCoreShare { get; set; } = 0.5;
+
+    /// <summary>
+    /// The tick of a room with <paramref name="members"/> local members: long enough that its fan-out stays within
+    /// <see cref="RoomCoreShare"/> of a core however many messages it carries, between <see cref="TickMs"/> and
+    /// <see cref="MaxTickMs"/>.
     /// </summary>
     /// <remarks>
-    /// The arithmetic behind the default, from the fan-out benchmark (docs/performance.md, 10,000 receivers on the
-    /// 2-core machine): one frame write to one connection costs the gateway about 10-12 µs of CPU whatever the
-    /// frame carries (12.05 s per million deliveries at one event per frame; 80 % of it user time: SignalR's and
-    /// Kestrel's per-connection pipes and WebSocket loops, the rest the socket). A room's tick costs members x 10 µs,
-    /// so a room with 10,000 local members ticking every 100 ms costs 10 ticks/s x 100 ms = 1 core at most,
-    /// however many messages it carries; at 50 ms it would cost the whole 2-core machine (measured at the room's
-    /// chat budget, 20 lines/s + 5 gifts/s: 169k frames/s and gift p99 328 ms at 50 ms, against 99k frames/s and
-    /// 279 ms at 100 ms; capacity was the same within one bisection step, 140 vs 130 lines/s).
-    /// The price is latency: an event waits at most one tick (50 ms on average), which nobody notices next to the
-    /// 2-30 s the video itself is behind; a quiet room (nothing in the last tick) sends at once.
+    /// The arithmetic, from the fan-out benchmark (docs/performance.md, 10,000 receivers on the 2-core machine): one
+    /// frame write to one connection costs the gateway about 10 µs of CPU whatever the frame carries (12.05 s per
+    /// million deliveries at one event per frame; 80 % of it user time in ASP.NET Core's per-connection pipes and
+    /// WebSocket loops). A tick costs members x 10 µs, so ticks/s x members x 10 µs is the room's CPU:
+    /// 10,000 members at 50 ms would take 2 cores (the whole machine) even for a trickle of messages; at 200 ms
+    /// they take 0.5 core. So tick = members x 10 µs / 0.5 core: 50 ms up to 2,500 members, 100 ms at 5,000,
+    /// 200 ms at 10,000, 250 ms from 12,500. Measured at 10,000 receivers: capacity 140 lines/s at 50 and 100 ms,
+    /// 200 lines/s at 200 ms (10x the stock SignalR hub's 20). The price is latency: an event waits at most one tick,
+    /// which nobody notices next to the 2-30 s the video itself is behind.
     /// </remarks>
-    public int TickMs { get; set; } = 100;
+    public int TickFor(int members)
+    {
+        var ms = members * FrameCostMicros / (RoomCoreShare * 1000);
+        return (int)Math.Clamp(Math.Ceiling(ms), TickMs, Math.Max(TickMs, MaxTickMs));
+    }
 
     /// <summary>
     /// A member whose not-yet-written backlog passes this many bytes (beyond what the transport already
@@ -56,6 +78,9 @@ public sealed class FanoutOptions
     public void Validate()
     {
         Check(TickMs is >= 0 and <= 1000, nameof(TickMs), "0..1000");
+        Check(MaxTickMs is >= 0 and <= 5000, nameof(MaxTickMs), "0..5000");
+        Check(FrameCostMicros is >= 0 and <= 10_000, nameof(FrameCostMicros), "0..10000");
+        Check(RoomCoreShare is > 0 and <= 64, nameof(RoomCoreShare), "> 0 and <= 64");
         Check(ChatDropBacklogBytes is >= 1024, nameof(ChatDropBacklogBytes), ">= 1024");
         Check(CloseBacklogBytes > ChatDropBacklogBytes, nameof(CloseBacklogBytes), "> ChatDropBacklogBytes");
         Check(MaxFrameBytes is >= 1024, nameof(MaxFrameBytes), ">= 1024");

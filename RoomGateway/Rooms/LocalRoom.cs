@@ -324,7 +324,7 @@ public sealed class LocalRoom : IDisposable
             return; // rescheduled when the running flush ends
         }
 
-        var dueIn = _lastFlushMs + _options.TickMs - Environment.TickCount64;
+        var dueIn = _lastFlushMs + _options.TickFor(_members.Count) - Environment.TickCount64;
         if (dueIn <= 0)
         {
             ThreadPool.UnsafeQueueUserWorkItem(_flushCallback, null, preferLocal: false);

@@ -29,32 +29,9 @@ public sealed class AuthSettings
     public byte[] KeyBytes => Encoding.UTF8.GetBytes(SigningKey);
 
     /// <summary>Reads the key; in Development falls back to <see cref="DevelopmentSigningKey"/>, elsewhere refuses.</summary>
-    public static AuthSettings Resolve(IConfiguration configuration, IHostEnvironment environment)
+    public static AuthSettings Resolve(IConfiguration configuration, IHostEnvironment environment) => new()
     {
-        var key = configuration[SigningKeySetting];
-        if (string.IsNullOrWhiteSpace(key))
-        {
-            if (environment.IsDevelopment())
-            {
-                return new AuthSettings { SigningKey = DevelopmentSigningKey };
-            }
-
-            throw new InvalidOperationException(
-                $"Missing setting '{SigningKeySetting}' (environment variable Auth__SigningKey): the token signing key, at least {MinKeyBytes} bytes. " +
-                "Only the Development environment runs with a built-in development key.");
-        }
-
-        if (Encoding.UTF8.GetByteCount(key) < MinKeyBytes)
-        {
-            throw new InvalidOperationException($"Setting '{SigningKeySetting}' is shorter than {MinKeyBytes} bytes.");
-        }
-
-        if (key == DevelopmentSigningKey && !environment.IsDevelopment())
-        {
-            throw new InvalidOperationException(
-                $"Setting '{SigningKeySetting}' holds the development key, which is public; set a real secret outside Development.");
-        }
-
-        return new AuthSettings { SigningKey = key };
-    }
+        SigningKey = SecretSetting.Resolve(
+            configuration, environment, SigningKeySetting, DevelopmentSigningKey, MinKeyBytes, "key", "the token signing key"),
+    };
 }

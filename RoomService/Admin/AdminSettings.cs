@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using LiveIm.Hosting.Auth;
 
 namespace LiveIm.RoomService.Admin;
 
@@ -36,34 +37,12 @@ public sealed class AdminSettings
     public bool IsDevelopmentToken => Token == DevelopmentToken;
 
     /// <summary>Reads the token; in Development falls back to <see cref="DevelopmentToken"/>, elsewhere refuses.</summary>
-    public static AdminSettings Resolve(IConfiguration configuration, IHostEnvironment environment)
+    public static AdminSettings Resolve(IConfiguration configuration, IHostEnvironment environment) => new()
     {
-        var token = configuration[TokenSetting];
-        if (string.IsNullOrWhiteSpace(token))
-        {
-            if (environment.IsDevelopment())
-            {
-                return new AdminSettings { Token = DevelopmentToken };
-            }
-
-            throw new InvalidOperationException(
-                $"Missing setting '{TokenSetting}' (environment variable Admin__Token): the bearer token of RoomService's admin endpoints, " +
-                $"at least {MinTokenLength} characters. Only the Development environment runs with a built-in development token.");
-        }
-
-        if (token.Length < MinTokenLength)
-        {
-            throw new InvalidOperationException($"Setting '{TokenSetting}' is shorter than {MinTokenLength} characters.");
-        }
-
-        if (token == DevelopmentToken && !environment.IsDevelopment())
-        {
-            throw new InvalidOperationException(
-                $"Setting '{TokenSetting}' holds the development token, which is public; set a real secret outside Development.");
-        }
-
-        return new AdminSettings { Token = token };
-    }
+        Token = SecretSetting.Resolve(
+            configuration, environment, TokenSetting, DevelopmentToken, MinTokenLength, "token",
+            "the bearer token of RoomService's admin endpoints"),
+    };
 
     /// <summary>
     /// True when <paramref name="presented"/> is the token. Both sides are hashed first and the digests compared in

@@ -15,8 +15,11 @@ namespace LiveIm.SignalR.Protocol;
 /// idle connection (the common case among 20,000 load-test clients) holds no receive buffer at all.
 /// Not thread-safe: only the receive loop uses it.
 /// </remarks>
-internal sealed class RecordBuffer : IDisposable
+public sealed class RecordBuffer : IDisposable
 {
+    /// <summary>The SignalR record separator (0x1E) that ends every message of the JSON hub protocol.</summary>
+    public const byte Separator = HubProtocolConstants.RecordSeparator;
+
     private readonly int _initialSize;
     private readonly int _maxRecordSize;
     private byte[]? _buffer;
@@ -35,8 +38,8 @@ internal sealed class RecordBuffer : IDisposable
     /// <summary>True when no received byte is waiting to be read.</summary>
     public bool IsEmpty => _start == _end;
 
-    /// <summary>True while a pooled array is held (for tests).</summary>
-    internal bool HoldsArray => _buffer is not null;
+    /// <summary>True while a pooled array is held (an idle connection holds none).</summary>
+    public bool HoldsArray => _buffer is not null;
 
     /// <summary>
     /// Free space at the tail to receive into. Compacts or grows first when the tail is full.

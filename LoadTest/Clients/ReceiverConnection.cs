@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json;
 using LiveIm.LoadTest.Measurement;
 using LiveIm.LoadTest.Protocol;
+using LiveIm.SignalR.Protocol;
 
 namespace LiveIm.LoadTest.Clients;
 
@@ -22,7 +23,7 @@ internal sealed class ReceiverConnection
     private readonly ReceiverPool _pool;
     private readonly TaskCompletionSource _handshake = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _joined = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly RecordSplitter _splitter = new();
+    private readonly RecordBuffer _splitter = new(4096, 4 * 1024 * 1024);
     private WebSocket? _webSocket;
     private bool _handshaken;
     private int _sending;
@@ -155,9 +156,9 @@ internal sealed class ReceiverConnection
                 _splitter.Advance(result.Count);
                 _bytes += result.Count;
                 var now = Stopwatch.GetTimestamp();
-                while (_splitter.TryRead(out var record))
+                while (_splitter.TryReadRecord(out var record))
                 {
-                    Process(record, now);
+                    Process(record.Span, now);
                 }
             }
 

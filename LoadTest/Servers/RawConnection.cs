@@ -3,6 +3,7 @@ using System.Net.WebSockets;
 using System.Text.Json;
 using System.Threading.Channels;
 using LiveIm.LoadTest.Protocol;
+using LiveIm.SignalR.Protocol;
 
 namespace LiveIm.LoadTest.Servers;
 
@@ -97,7 +98,7 @@ internal sealed class RawConnection
 
     private async Task ReceiveLoopAsync(CancellationToken aborted)
     {
-        using var splitter = new RecordSplitter(1024, 64 * 1024);
+        using var splitter = new RecordBuffer(1024, 64 * 1024);
         while (true)
         {
             if (splitter.IsEmpty)
@@ -117,9 +118,9 @@ internal sealed class RawConnection
             }
 
             splitter.Advance(result.Count);
-            while (splitter.TryRead(out var record))
+            while (splitter.TryReadRecord(out var record))
             {
-                if (!Handle(record))
+                if (!Handle(record.Span))
                 {
                     return;
                 }

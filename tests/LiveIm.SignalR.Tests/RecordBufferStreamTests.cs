@@ -1,15 +1,16 @@
 using System.Text;
-using LiveIm.LoadTest.Protocol;
+using LiveIm.SignalR.Protocol;
 using Xunit;
 
-namespace LiveIm.LoadTest.Tests;
+namespace LiveIm.SignalR.Tests;
 
-public sealed class RecordSplitterTests
+/// <summary>RecordBuffer as the load test's receivers and raw server use it: a SignalR stream over WebSocket messages.</summary>
+public sealed class RecordBufferStreamTests
 {
     [Fact]
     public void A_record_split_across_websocket_messages_comes_out_whole()
     {
-        using var splitter = new RecordSplitter(16);
+        using var splitter = new RecordBuffer(16, 4 * 1024 * 1024);
         var frame = "{\"type\":1,\"target\":\"events\",\"arguments\":[[{\"lane\":\"chat\"}]]}\u001e";
         var records = new List<string>();
         foreach (var chunk in Chunks(frame, 7))
@@ -25,7 +26,7 @@ public sealed class RecordSplitterTests
     [Fact]
     public void Many_records_in_one_message_come_out_one_by_one()
     {
-        using var splitter = new RecordSplitter();
+        using var splitter = new RecordBuffer(4096, 4 * 1024 * 1024);
         Receive(splitter, "{}\u001e{\"type\":6}\u001e{\"type\":3,\"invocationId\":\"1\"}\u001e{\"type\":1,");
         Assert.Equal(["{}", "{\"type\":6}", "{\"type\":3,\"invocationId\":\"1\"}"], ReadAll(splitter));
         Assert.False(splitter.IsEmpty);
@@ -38,40 +39,40 @@ public sealed class RecordSplitterTests
     [Fact]
     public void A_record_larger_than_the_buffer_grows_it()
     {
-        using var splitter = new RecordSplitter(16, 1024);
+        using var splitter = new RecordBuffer(16, 1024);
         var big = new string('x', 500);
-        splitter.Append(Encoding.UTF8.GetBytes("a\u001e" + big));
+        Receive(splitter, "a\u001e" + big);
         Assert.Equal(["a"], ReadAll(splitter));
-        splitter.Append(Encoding.UTF8.GetBytes("\u001e"));
+        Receive(splitter, "\u001e");
         Assert.Equal([big], ReadAll(splitter));
     }
 
     [Fact]
     public void A_record_beyond_the_maximum_is_an_error()
     {
-        using var splitter = new RecordSplitter(16, 64);
-        Assert.Throws<InvalidDataException>(() => splitter.Append(new byte[200]));
+        using var splitter = new RecordBuffer(16, 64);
+        Assert.Throws<InvalidDataException>(() => Receive(splitter, new string('x', 200)));
     }
 
     [Fact]
     public void An_idle_splitter_holds_no_buffer()
     {
-        using var splitter = new RecordSplitter();
-        Assert.False(splitter.HoldsBuffer);
+        using var splitter = new RecordBuffer(4096, 4 * 1024 * 1024);
+        Assert.False(splitter.HoldsArray);
         Receive(splitter, "{}\u001e");
-        Assert.True(splitter.HoldsBuffer);
+        Assert.True(splitter.HoldsArray);
         Assert.Single(ReadAll(splitter));
         splitter.ReleaseIfEmpty();
-        Assert.False(splitter.HoldsBuffer);
+        Assert.False(splitter.HoldsArray);
     }
 
     [Fact]
     public void A_partial_record_keeps_the_buffer()
     {
-        using var splitter = new RecordSplitter();
+        using var splitter = new RecordBuffer(4096, 4 * 1024 * 1024);
         Receive(splitter, "{\"ty");
         splitter.ReleaseIfEmpty();
-        Assert.True(splitter.HoldsBuffer);
+        Assert.True(splitter.HoldsArray);
         Receive(splitter, "pe\":6}\u001e");
         Assert.Equal(["{\"type\":6}"], ReadAll(splitter));
     }
@@ -79,13 +80,13 @@ public sealed class RecordSplitterTests
     [Fact]
     public void Empty_records_are_records()
     {
-        using var splitter = new RecordSplitter();
+        using var splitter = new RecordBuffer(4096, 4 * 1024 * 1024);
         Receive(splitter, "\u001e\u001e");
         Assert.Equal(["", ""], ReadAll(splitter));
     }
 
     // Like a receive loop: into GetMemory, then Advance.
-    private static void Receive(RecordSplitter splitter, string text)
+    private static void Receive(RecordBuffer splitter, string text)
     {
         var bytes = Encoding.UTF8.GetBytes(text).AsSpan();
         while (!bytes.IsEmpty)
@@ -98,12 +99,12 @@ public sealed class RecordSplitterTests
         }
     }
 
-    private static List<string> ReadAll(RecordSplitter splitter)
+    private static List<string> ReadAll(RecordBuffer splitter)
     {
         var records = new List<string>();
-        while (splitter.TryRead(out var record))
+        while (splitter.TryReadRecord(out var record))
         {
-            records.Add(Encoding.UTF8.GetString(record));
+            records.Add(Encoding.UTF8.GetString(record.Span));
         }
 
         return records;

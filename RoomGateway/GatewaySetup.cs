@@ -30,7 +30,7 @@ public static class GatewaySetup
         var fanout = builder.Configuration.GetSection("Fanout").Get<FanoutOptions>() ?? new FanoutOptions();
         fanout.Validate();
         builder.Services.AddSingleton(fanout);
-        builder.Services.AddSingleton(sp => new FanoutMetrics(sp.GetRequiredService<RoomRegistry>()));
+        builder.Services.AddSingleton<FanoutMetrics>();
         builder.Services.AddSingleton(sp => new PrometheusExporter([sp.GetRequiredService<FanoutMetrics>().Meter]));
         builder.Services.AddSingleton<RoomRegistry>();
         builder.Services.AddSingleton<RoomServiceClient>();

@@ -1,6 +1,5 @@
 using System.Diagnostics.Metrics;
 using LiveIm.Core.Events;
-using LiveIm.RoomGateway.Rooms;
 
 namespace LiveIm.RoomGateway.Delivery;
 
@@ -27,7 +26,7 @@ public sealed class FanoutMetrics : IDisposable
     private long _slowConsumerCloses;
     private long _degraded;
 
-    public FanoutMetrics(RoomRegistry? registry = null)
+    public FanoutMetrics()
     {
         _meter = new Meter(MeterName);
         _meter.CreateObservableCounter("liveim.gateway.events_in", () => PerLane(_eventsIn), description: "Room events received from the bus, per lane");
@@ -41,36 +40,17 @@ public sealed class FanoutMetrics : IDisposable
         _meter.CreateObservableCounter("liveim.gateway.frame_buffers_rented", () => FramePool.RentedCount, description: "Pooled frame buffers rented");
         _meter.CreateObservableCounter("liveim.gateway.frame_buffers_returned", () => FramePool.ReturnedCount, description: "Pooled frame buffers returned");
         _meter.CreateObservableGauge("liveim.gateway.frame_bytes_outstanding", () => FramePool.OutstandingBytes, unit: "By", description: "Bytes of frames alive (queued or being written)");
-        if (registry is not null)
-        {
-            _meter.CreateObservableGauge("liveim.gateway.connections", () => (long)registry.ConnectionCount, description: "Open hub connections");
-            _meter.CreateObservableGauge("liveim.gateway.rooms", () => (long)registry.RoomCount, description: "Rooms with local members");
-        }
+    }
+
+    /// <summary>Publishes the registry's gauges (connections, rooms) on the same meter.</summary>
+    public void ObserveRegistry(Func<long> connections, Func<long> rooms)
+    {
+        _meter.CreateObservableGauge("liveim.gateway.connections", connections, description: "Open hub connections");
+        _meter.CreateObservableGauge("liveim.gateway.rooms", rooms, description: "Rooms with local members");
     }
 
     /// <summary>The meter the instruments are on.</summary>
     public Meter Meter => _meter;
-
-    /// <summary>Events received, per lane.</summary>
-    public long EventsIn(string lane) => Interlocked.Read(ref _eventsIn[Index(lane)]);
-
-    /// <summary>Deliveries, per lane.</summary>
-    public long Deliveries(string lane) => Interlocked.Read(ref _deliveries[Index(lane)]);
-
-    /// <summary>Drops, per lane.</summary>
-    public long Dropped(string lane) => Interlocked.Read(ref _dropped[Index(lane)]);
-
-    /// <summary>Slow-consumer closes.</summary>
-    public long SlowConsumerCloses => Interlocked.Read(ref _slowConsumerCloses);
-
-    /// <summary>Times a connection went reliable-only.</summary>
-    public long DegradedCount => Interlocked.Read(ref _degraded);
-
-    /// <summary>Frames handed to connections.</summary>
-    public long Frames => Interlocked.Read(ref _frames);
-
-    /// <summary>Room ticks flushed.</summary>
-    public long Ticks => Interlocked.Read(ref _ticks);
 
     internal void EventIn(string lane) => Interlocked.Increment(ref _eventsIn[Index(lane)]);
 

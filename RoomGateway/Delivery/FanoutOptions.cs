@@ -65,9 +65,6 @@ public sealed class FanoutOptions
     /// <summary>How long a slow consumer's close message may take to get through before the socket is aborted.</summary>
     public int CloseGraceMs { get; set; } = 2000;
 
-    /// <summary>How often, at most, a room's online count rides along with its frames (only when it changed).</summary>
-    public int OnlineIntervalMs { get; set; } = 2000;
-
     /// <summary>
     /// Rooms with more local members than this are written by several workers in parallel (one per membership
     /// shard group) rather than by one.
@@ -85,7 +82,6 @@ public sealed class FanoutOptions
         Check(CloseBacklogBytes > ChatDropBacklogBytes, nameof(CloseBacklogBytes), "> ChatDropBacklogBytes");
         Check(MaxFrameBytes is >= 1024, nameof(MaxFrameBytes), ">= 1024");
         Check(CloseGraceMs is >= 0 and <= 60_000, nameof(CloseGraceMs), "0..60000");
-        Check(OnlineIntervalMs is >= 100, nameof(OnlineIntervalMs), ">= 100");
         Check(ParallelFanoutThreshold >= 1, nameof(ParallelFanoutThreshold), ">= 1");
     }
 

@@ -107,6 +107,10 @@ public sealed class RoomFrame
 /// <summary>One event of a tick: its wire JSON and its routing fields.</summary>
 public readonly record struct TickEvent(ReadOnlyMemory<byte> Json, long? Seq, string Lane)
 {
+    /// <summary>A reliable event as RoomService's history returns it (join snapshots and repair reads).</summary>
+    public static TickEvent FromHistory(System.Text.Json.JsonElement e) => new(
+        System.Text.Encoding.UTF8.GetBytes(e.GetRawText()), e.GetProperty("seq").GetInt64(), e.GetProperty("lane").GetString() ?? Core.Events.Lane.Gift);
+
     /// <summary>True on the reliable lanes.</summary>
     public bool IsReliable => Core.Events.Lane.IsReliable(Lane);
 }

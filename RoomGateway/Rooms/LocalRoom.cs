@@ -49,11 +49,11 @@ public sealed class LocalRoom : IDisposable
     private long _onlineSent = -1;
     private bool _disposed;
 
-    public LocalRoom(string roomId, FanoutOptions? options = null, FanoutMetrics? metrics = null)
+    public LocalRoom(string roomId, FanoutOptions options, FanoutMetrics metrics)
     {
         RoomId = roomId;
-        _options = options ?? new FanoutOptions();
-        _metrics = metrics ?? new FanoutMetrics();
+        _options = options;
+        _metrics = metrics;
         _members = new MemberShards();
         _flushCallback = _ => Flush();
         _timer = new Timer(static state => ((LocalRoom)state!).Flush(), this, Timeout.Infinite, Timeout.Infinite);
@@ -79,9 +79,6 @@ public sealed class LocalRoom : IDisposable
 
     /// <summary>Local member count.</summary>
     public int Count => _members.Count;
-
-    /// <summary>The members (a snapshot; allocates).</summary>
-    public RoomMember[] Members => _members.Snapshot();
 
     public void Add(RoomMember member) => _members.Add(member);
 
@@ -122,16 +119,16 @@ public sealed class LocalRoom : IDisposable
     }
 
     /// <summary>Delivers reliable events read back from history, skipping those already delivered.</summary>
-    public int DeliverRepair(IEnumerable<(ReadOnlyMemory<byte> Json, long Seq, string Lane)> events)
+    public int DeliverRepair(IEnumerable<TickEvent> events)
     {
         var fresh = 0;
         lock (_pendingGate)
         {
-            foreach (var (json, seq, lane) in events)
+            foreach (var e in events)
             {
-                if (Delivered.TryMark(seq))
+                if (e.Seq is { } seq && Delivered.TryMark(seq))
                 {
-                    _pending.Add(new TickEvent(json, seq, lane));
+                    _pending.Add(e);
                     fresh++;
                 }
             }

@@ -62,30 +62,6 @@ public sealed class RoomMember : IThreadPoolWorkItem, IAsyncDisposable
     /// <summary>Index in the shard's array (owned by <see cref="MemberShards"/>).</summary>
     internal int Slot { get; set; } = -1;
 
-    /// <summary>Bytes queued and not yet handed to the transport.</summary>
-    public long BacklogBytes
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _queuedBytes;
-            }
-        }
-    }
-
-    /// <summary>True while the member receives the reliable lanes only.</summary>
-    public bool IsDegraded
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _degraded;
-            }
-        }
-    }
-
     /// <summary>Starts holding live frames (the join is fetching its snapshot).</summary>
     public void BeginHold()
     {

@@ -1,4 +1,3 @@
-using System.Text;
 using LiveIm.Core.Bus.Contracts;
 using LiveIm.RoomGateway.Delivery;
 using LiveIm.RoomGateway.Backend;
@@ -59,14 +58,8 @@ public sealed class RoomMembership
             }
 
             member.RoomId = roomId;
-            var history = new List<TickEvent>(reply.Events.Count);
-            long maxSeq = 0;
-            foreach (var e in reply.Events)
-            {
-                var seq = e.GetProperty("seq").GetInt64();
-                history.Add(new TickEvent(Encoding.UTF8.GetBytes(e.GetRawText()), seq, e.GetProperty("lane").GetString() ?? Core.Events.Lane.Gift));
-                maxSeq = Math.Max(maxSeq, seq);
-            }
+            var history = reply.Events.Select(TickEvent.FromHistory).ToList();
+            var maxSeq = history.Count == 0 ? 0 : history.Max(e => e.Seq!.Value);
 
             member.CompleteHold(history, maxSeq);
             return new JoinResult(roomId, reply.Seq, reply.Recovered, reply.OnlineElsewhere + room.Count, reply.ServerTime);

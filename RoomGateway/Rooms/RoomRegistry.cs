@@ -7,15 +7,16 @@ namespace LiveIm.RoomGateway.Rooms;
 public sealed class RoomRegistry
 {
     private readonly FanoutOptions _options;
-    private readonly Lazy<FanoutMetrics> _metrics;
+    private readonly FanoutMetrics _metrics;
 
     private readonly ConcurrentDictionary<string, LocalRoom> _rooms = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, RoomMember> _members = new(StringComparer.Ordinal);
 
-    public RoomRegistry(FanoutOptions options, IServiceProvider services)
+    public RoomRegistry(FanoutOptions options, FanoutMetrics metrics)
     {
         _options = options;
-        _metrics = new Lazy<FanoutMetrics>(() => (FanoutMetrics)services.GetService(typeof(FanoutMetrics))!);
+        _metrics = metrics;
+        metrics.ObserveRegistry(() => ConnectionCount, () => RoomCount);
     }
 
     /// <summary>Rooms with local members.</summary>
@@ -27,7 +28,7 @@ public sealed class RoomRegistry
     /// <summary>Rooms with local members.</summary>
     public int RoomCount => _rooms.Count;
 
-    public LocalRoom GetOrAddRoom(string roomId) => _rooms.GetOrAdd(roomId, id => new LocalRoom(id, _options, _metrics.Value));
+    public LocalRoom GetOrAddRoom(string roomId) => _rooms.GetOrAdd(roomId, id => new LocalRoom(id, _options, _metrics));
 
     public bool TryGetRoom(string roomId, out LocalRoom room) => _rooms.TryGetValue(roomId, out room!);
 

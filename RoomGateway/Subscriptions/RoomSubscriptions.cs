@@ -2,6 +2,7 @@ using LiveIm.Core.Bus;
 using LiveIm.Core.Bus.Contracts;
 using LiveIm.Core.Errors;
 using LiveIm.RoomGateway.Backend;
+using LiveIm.RoomGateway.Delivery;
 using LiveIm.RoomGateway.Rooms;
 
 namespace LiveIm.RoomGateway.Subscriptions;
@@ -62,11 +63,7 @@ public sealed partial class RoomSubscriptions : IDisposable
         {
             var from = room.RepairFrom();
             var reply = await _roomService.HistoryAsync(new HistoryRequest(room.RoomId, from, RepairPageSize), ct);
-            var events = reply.Events.Select(e => (
-                (ReadOnlyMemory<byte>)System.Text.Encoding.UTF8.GetBytes(e.GetRawText()),
-                e.GetProperty("seq").GetInt64(),
-                e.GetProperty("lane").GetString() ?? Core.Events.Lane.Gift));
-            var delivered = room.DeliverRepair(events);
+            var delivered = room.DeliverRepair(reply.Events.Select(TickEvent.FromHistory));
             if (delivered > 0)
             {
                 LogRepaired(room.RoomId, delivered, from);

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using System.Text;
+using LiveIm.Testing;
 
 namespace LiveIm.LoadTest.Targets;
 
@@ -7,7 +7,7 @@ namespace LiveIm.LoadTest.Targets;
 internal sealed class ChildProcess : IAsyncDisposable
 {
     private readonly Process _process;
-    private readonly StringBuilder _output = new();
+    private readonly OutputTail _output = new();
 
     private ChildProcess(string name, Process process)
     {
@@ -29,10 +29,7 @@ internal sealed class ChildProcess : IAsyncDisposable
     {
         get
         {
-            lock (_output)
-            {
-                return _output.ToString();
-            }
+            return _output.ToString();
         }
     }
 
@@ -132,21 +129,5 @@ internal sealed class ChildProcess : IAsyncDisposable
         }
     }
 
-    private void Append(string? line)
-    {
-        if (line is null)
-        {
-            return;
-        }
-
-        lock (_output)
-        {
-            if (_output.Length > 64 * 1024)
-            {
-                _output.Remove(0, 32 * 1024);
-            }
-
-            _output.AppendLine(line);
-        }
-    }
+    private void Append(string? line) => _output.Append(line);
 }

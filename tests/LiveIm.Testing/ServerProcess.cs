@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net.Sockets;
-using System.Text;
 
 namespace LiveIm.Testing;
 
@@ -11,7 +10,7 @@ namespace LiveIm.Testing;
 /// </summary>
 public abstract class ServerProcess : IAsyncDisposable
 {
-    private readonly StringBuilder _output = new();
+    private readonly OutputTail _output = new();
     private Process? _process;
 
     protected ServerProcess(int port)
@@ -27,10 +26,7 @@ public abstract class ServerProcess : IAsyncDisposable
     {
         get
         {
-            lock (_output)
-            {
-                return _output.ToString();
-            }
+            return _output.ToString();
         }
     }
 
@@ -134,21 +130,5 @@ public abstract class ServerProcess : IAsyncDisposable
         GC.SuppressFinalize(this);
     }
 
-    private void Append(string? line)
-    {
-        if (line is null)
-        {
-            return;
-        }
-
-        lock (_output)
-        {
-            if (_output.Length > 64 * 1024)
-            {
-                _output.Remove(0, 32 * 1024);
-            }
-
-            _output.AppendLine(line);
-        }
-    }
+    private void Append(string? line) => _output.Append(line);
 }

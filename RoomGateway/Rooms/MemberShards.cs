@@ -9,7 +9,6 @@ namespace LiveIm.RoomGateway.Rooms;
 public sealed class MemberShards
 {
     private readonly Shard[] _shards;
-    private int _next;
     private int _count;
 
     public MemberShards(int shardCount = 16)
@@ -27,10 +26,14 @@ public sealed class MemberShards
     /// <summary>Members in all shards.</summary>
     public int Count => Volatile.Read(ref _count);
 
-    /// <summary>Adds <paramref name="member"/> (round-robin over the shards keeps them balanced).</summary>
+    /// <summary>
+    /// Adds <paramref name="member"/> to the shard its <see cref="RoomMember.ShardSeed"/> picks. The seed is fixed for
+    /// the member's life (and handed out round-robin, which keeps shards balanced), so a member that leaves and joins
+    /// again during a tick's walk lands in the same shard and is visited at most once by that walk.
+    /// </summary>
     public void Add(RoomMember member)
     {
-        var index = (int)((uint)Interlocked.Increment(ref _next) % (uint)_shards.Length);
+        var index = (int)((uint)member.ShardSeed % (uint)_shards.Length);
         var shard = _shards[index];
         lock (shard)
         {

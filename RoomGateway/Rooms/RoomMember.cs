@@ -25,6 +25,7 @@ namespace LiveIm.RoomGateway.Rooms;
 /// </summary>
 public sealed class RoomMember : IThreadPoolWorkItem, IAsyncDisposable
 {
+    private static int s_nextShardSeed;
     private readonly HubConnectionContext _connection;
     private readonly FanoutOptions _options;
     private readonly FanoutMetrics _metrics;
@@ -55,6 +56,9 @@ public sealed class RoomMember : IThreadPoolWorkItem, IAsyncDisposable
 
     /// <summary>Serializes JoinRoom/LeaveRoom of this connection.</summary>
     public SemaphoreSlim MembershipLock { get; } = new(1, 1);
+
+    /// <summary>Picks the member's shard in every room it joins (fixed for its life; see <see cref="MemberShards.Add"/>).</summary>
+    internal int ShardSeed { get; } = Interlocked.Increment(ref s_nextShardSeed);
 
     /// <summary>Where the member sits in its room's membership shards (owned by <see cref="MemberShards"/>).</summary>
     internal int Shard { get; set; } = -1;

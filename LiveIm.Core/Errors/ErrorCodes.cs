@@ -35,4 +35,16 @@ public static class ErrorCodes
     /// client reconnects and resumes with lastSeq. Sent as the error of the SignalR close message.
     /// </summary>
     public const string SlowConsumer = "slow_consumer";
+
+    /// <summary>The sender is muted in this room (by its streamer or a moderator); the message says until when.</summary>
+    public const string Muted = "muted";
+
+    /// <summary>The user is banned from this room: joins and sends are refused, and a ban closes its connections.</summary>
+    public const string Banned = "banned";
+
+    /// <summary>
+    /// (close message) The connection kept calling after <see cref="RateLimited"/> replies and was closed. Sent as the
+    /// error of the SignalR close message; reconnecting is allowed, after the client has slowed down.
+    /// </summary>
+    public const string Flood = "flood";
 }

@@ -35,6 +35,7 @@ public sealed class RoomMember : IThreadPoolWorkItem, IAsyncDisposable
     private bool _writing;
     private bool _degraded;
     private bool _closed;
+    private int _closeStarted;
     private List<RoomFrame>? _held;
 
     public RoomMember(HubConnectionContext connection, MemberIdentity identity, FanoutOptions options, FanoutMetrics metrics)
@@ -317,16 +318,44 @@ public sealed class RoomMember : IThreadPoolWorkItem, IAsyncDisposable
         }
     }
 
-    private async Task CloseSlowConsumerAsync()
+    /// <summary>
+    /// Closes the connection with a SignalR close message whose error is <paramref name="error"/> (<c>"code: detail"</c>):
+    /// no room frame reaches it any more (what was queued is released), the close message is written, and the socket
+    /// is aborted when the client has not taken it within <see cref="FanoutOptions.CloseGraceMs"/>. For slow
+    /// consumers, floods and bans; the first close wins, later calls do nothing.
+    /// </summary>
+    public Task CloseAsync(string error, bool allowReconnect)
+    {
+        lock (_gate)
+        {
+            _closed = true;
+            ReleaseQueued(countAsDropped: false);
+            ReleaseHeld();
+        }
+
+        return CloseOnceAsync(error, allowReconnect);
+    }
+
+    private Task CloseSlowConsumerAsync()
     {
         _metrics.SlowConsumerClosed();
+        var message = $"{ErrorCodes.SlowConsumer}: the connection fell {_options.CloseBacklogBytes / 1024} KB behind the room; reconnect and resume with lastSeq";
+        return CloseOnceAsync(message, allowReconnect: true);
+    }
+
+    private async Task CloseOnceAsync(string error, bool allowReconnect)
+    {
+        if (Interlocked.Exchange(ref _closeStarted, 1) != 0)
+        {
+            return;
+        }
+
         try
         {
             // Queued behind whatever the transport still holds: a client that reads again sees why it was closed;
-            // one that never does is aborted at the deadline. Either way it resumes with lastSeq.
+            // one that never does is aborted at the deadline.
             using var grace = new CancellationTokenSource(_options.CloseGraceMs);
-            var message = $"{ErrorCodes.SlowConsumer}: the connection fell {_options.CloseBacklogBytes / 1024} KB behind the room; reconnect and resume with lastSeq";
-            await _connection.WriteAsync(new CloseMessage(message, allowReconnect: true), grace.Token);
+            await _connection.WriteAsync(new CloseMessage(error, allowReconnect), grace.Token);
         }
         catch (Exception)
         {

@@ -17,13 +17,26 @@ namespace LiveIm.IntegrationTests;
 /// (A and B carry the test's members; C stays without members to prove interest-based subscription).
 /// Hosts run in-process on free ports, with a non-development environment and a real (test) signing key.
 /// </summary>
-public sealed class LiveImCluster : IAsyncLifetime
+public class LiveImCluster : IAsyncLifetime
 {
     public const string SigningKey = "integration-test-signing-key-0123456789abcdef";
     public const string AdminToken = "integration-test-admin-token-0123456789abcdef";
 
     private readonly List<WebApplication> _apps = new();
+    private readonly IReadOnlyDictionary<string, string?> _overrides;
     private readonly string _contentRoot = Directory.CreateTempSubdirectory("liveim-it").FullName;
+
+    public LiveImCluster()
+        : this(new Dictionary<string, string?>())
+    {
+    }
+
+    /// <summary>A cluster whose every process gets <paramref name="overrides"/> on top of the settings below (a test
+    /// fixture with low limits, say).</summary>
+    protected LiveImCluster(IReadOnlyDictionary<string, string?> overrides)
+    {
+        _overrides = overrides;
+    }
 
     public NatsServer Nats { get; } = new();
 
@@ -118,6 +131,7 @@ public sealed class LiveImCluster : IAsyncLifetime
             ["Logging:LogLevel:Default"] = "Warning",
             ["Logging:LogLevel:LiveIm"] = "Information",
         });
+        builder.Configuration.AddInMemoryCollection(_overrides);
         builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
         add(builder);
         var app = builder.Build();

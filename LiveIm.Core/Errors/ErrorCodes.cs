@@ -47,4 +47,11 @@ public static class ErrorCodes
     /// error of the SignalR close message; reconnecting is allowed, after the client has slowed down.
     /// </summary>
     public const string Flood = "flood";
+
+    /// <summary>
+    /// (close message) The connection sent a frame the gateway cannot read: not JSON, not a SignalR message, or larger
+    /// than the frame limit. Only that connection is closed. (A text frame with invalid UTF-8 is refused one layer
+    /// lower: the WebSocket closes with status 1007.)
+    /// </summary>
+    public const string InvalidFrame = "invalid_frame";
 }

@@ -11,7 +11,9 @@ namespace LiveIm.RoomGateway.Hubs;
 /// <summary>
 /// The standard JSON hub protocol, except that errors SignalR produces itself (unknown method, argument binding
 /// failures) also start with a stable code, like every error of ours: <c>unknown_method:</c> and
-/// <c>invalid_argument:</c>. Those errors never reach a hub filter, so the protocol is the one place to do it.
+/// <c>invalid_argument:</c>; and a frame that cannot be read closes its connection with a close message
+/// <c>invalid_frame: ...</c> instead of SignalR's uncoded "Connection closed with an error.". Those errors never reach
+/// a hub filter, so the protocol is the one place to do it.
 /// </summary>
 public sealed class CodedJsonHubProtocol : IHubProtocol
 {
@@ -30,8 +32,33 @@ public sealed class CodedJsonHubProtocol : IHubProtocol
 
     public bool IsVersionSupported(int version) => _inner.IsVersionSupported(version);
 
-    public bool TryParseMessage(ref ReadOnlySequence<byte> input, IInvocationBinder binder, [NotNullWhen(true)] out HubMessage? message) =>
-        _inner.TryParseMessage(ref input, binder, out message);
+    public bool TryParseMessage(ref ReadOnlySequence<byte> input, IInvocationBinder binder, [NotNullWhen(true)] out HubMessage? message)
+    {
+        try
+        {
+            while (true)
+            {
+                var before = input.Length;
+                if (_inner.TryParseMessage(ref input, binder, out message))
+                {
+                    return true;
+                }
+
+                // False means "need more data", except after a message of a type this version ignores (forward
+                // compatibility): that one was consumed, and a complete message may follow in the same read. SignalR
+                // would wait for more bytes before looking at it, stalling the connection; parse on instead.
+                if (input.Length == before || input.IsEmpty)
+                {
+                    return false;
+                }
+            }
+        }
+        catch (Exception ex) when (ex is InvalidDataException or System.Text.Json.JsonException or FormatException or InvalidOperationException)
+        {
+            // SignalR closes the connection; a HubException's text reaches the client in the close message.
+            throw new HubException($"{ErrorCodes.InvalidFrame}: the frame is not a valid SignalR JSON message ({ex.Message})", ex);
+        }
+    }
 
     public void WriteMessage(HubMessage message, IBufferWriter<byte> output) => _inner.WriteMessage(Code(message), output);
 
@@ -40,9 +67,14 @@ public sealed class CodedJsonHubProtocol : IHubProtocol
     // SignalR wraps a HubException's text: "An unexpected error occurred invoking 'X' on the server. HubException: <ours>".
     private const string HubExceptionMarker = " HubException: ";
 
-    /// <summary>Unwraps our coded message, or adds a code to a completion error that has none.</summary>
+    /// <summary>Unwraps our coded message, or adds a code to a completion or close error that has none.</summary>
     internal static HubMessage Code(HubMessage message)
     {
+        if (message is CloseMessage { Error: { } closeError } close)
+        {
+            return HasCode(closeError) ? message : new CloseMessage(CodeClose(closeError), close.AllowReconnect);
+        }
+
         if (message is not CompletionMessage { Error: { } error } completion)
         {
             return message;
@@ -63,6 +95,19 @@ public sealed class CodedJsonHubProtocol : IHubProtocol
             || error.EndsWith("HubException: Method does not exist.", StringComparison.Ordinal);
         var code = unknown ? ErrorCodes.UnknownMethod : ErrorCodes.InvalidArgument;
         return CompletionMessage.WithError(completion.InvocationId!, $"{code}: {error}");
+    }
+
+    // SignalR's own close errors come from reading the client's frames (the protocol above, or the frame size
+    // limit, which SignalR checks itself): "Connection closed with an error. [HubException: <ours>]".
+    private static string CodeClose(string error)
+    {
+        var marker = error.IndexOf(HubExceptionMarker, StringComparison.Ordinal);
+        if (marker >= 0 && HasCode(error[(marker + HubExceptionMarker.Length)..]))
+        {
+            return error[(marker + HubExceptionMarker.Length)..];
+        }
+
+        return $"{ErrorCodes.InvalidFrame}: the connection sent a frame the gateway could not read (not a SignalR JSON message, or over the size limit)";
     }
 
     private static bool HasCode(string error)

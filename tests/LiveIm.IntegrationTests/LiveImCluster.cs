@@ -48,7 +48,7 @@ public class LiveImCluster : IAsyncLifetime
 
     public LiveImTokens Tokens { get; } = new(new AuthSettings { SigningKey = SigningKey });
 
-    public async Task InitializeAsync()
+    public virtual async Task InitializeAsync()
     {
         await Nats.StartAsync();
         await Redis.StartAsync();
@@ -63,7 +63,7 @@ public class LiveImCluster : IAsyncLifetime
         await WaitForBackendsAsync();
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         foreach (var app in _apps)
         {

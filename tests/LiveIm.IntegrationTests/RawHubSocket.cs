@@ -16,6 +16,14 @@ public sealed class RawHubSocket : IAsyncDisposable
     private readonly ClientWebSocket _socket = new();
     private readonly HttpMessageInvoker _invoker;
     private readonly StringBuilder _pending = new();
+    private readonly Decoder _utf8 = new UTF8Encoding(false, false).GetDecoder();
+    private int _nextInvocationId = 100;
+
+    /// <summary>The WebSocket close status the server sent, once the socket closed (1007 = invalid UTF-8, ...).</summary>
+    public WebSocketCloseStatus? CloseStatus { get; private set; }
+
+    /// <summary>The HTTP status of a refused connect (401, 429, 503, ...), 0 before a connect attempt.</summary>
+    public int RefusedStatus { get; private set; }
 
     public RawHubSocket(int receiveBufferBytes = 4096)
     {
@@ -30,18 +38,78 @@ public sealed class RawHubSocket : IAsyncDisposable
         };
         _invoker = new HttpMessageInvoker(handler);
         _socket.Options.SetBuffer(4096, 4096);
+        _socket.Options.CollectHttpResponseDetails = true;
     }
 
     /// <summary>Connects to the hub at <paramref name="gateway"/> without negotiation and completes the handshake.</summary>
-    public async Task ConnectAsync(Uri gateway, CancellationToken ct = default)
+    public async Task ConnectAsync(Uri gateway, CancellationToken ct = default) =>
+        await ConnectAsync(gateway, null, ct);
+
+    /// <summary>
+    /// Connects with <paramref name="token"/> as <c>access_token</c> (none when null) and completes the handshake.
+    /// A refused upgrade throws <see cref="WebSocketException"/> with <see cref="RefusedStatus"/> set.
+    /// </summary>
+    public async Task ConnectAsync(Uri gateway, string? token, CancellationToken ct = default)
     {
-        var ws = new UriBuilder(gateway) { Scheme = "ws", Path = "/hubs/room" }.Uri;
-        await _socket.ConnectAsync(ws, _invoker, ct);
+        var ws = new UriBuilder(gateway)
+        {
+            Scheme = "ws", Path = "/hubs/room", Query = token is null ? string.Empty : "access_token=" + Uri.EscapeDataString(token),
+        }.Uri;
+        try
+        {
+            await _socket.ConnectAsync(ws, _invoker, ct);
+        }
+        catch (WebSocketException)
+        {
+            RefusedStatus = (int)_socket.HttpStatusCode;
+            throw;
+        }
+
         await SendAsync("{\"protocol\":\"json\",\"version\":1}", ct);
         var handshake = await ReadRecordAsync(ct);
         if (handshake != "{}")
         {
             throw new InvalidOperationException("handshake failed: " + handshake);
+        }
+    }
+
+    /// <summary>Sends <paramref name="bytes"/> as one WebSocket text message, exactly as given (no separator added).</summary>
+    public Task SendRawAsync(byte[] bytes, CancellationToken ct = default) =>
+        _socket.SendAsync(bytes, WebSocketMessageType.Text, true, ct);
+
+    /// <summary>
+    /// Invokes <paramref name="target"/> with the JSON array <paramref name="argumentsJson"/> (sent as is) and reads
+    /// until its completion or the connection's end, skipping room events and pings.
+    /// </summary>
+    public async Task<HubOutcome> InvokeAsync(string target, string argumentsJson, CancellationToken ct = default)
+    {
+        var id = (++_nextInvocationId).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        await SendAsync($"{{\"type\":1,\"invocationId\":\"{id}\",\"target\":{JsonSerializer.Serialize(target)},\"arguments\":{argumentsJson}}}", ct);
+        return await ReadOutcomeAsync(id, ct);
+    }
+
+    /// <summary>Reads until the completion of <paramref name="invocationId"/> (any completion when null), a close message, or the end.</summary>
+    public async Task<HubOutcome> ReadOutcomeAsync(string? invocationId, CancellationToken ct = default)
+    {
+        while (true)
+        {
+            var record = await ReadRecordAsync(ct);
+            if (record is null)
+            {
+                return new HubOutcome(HubOutcomeKind.Dropped, null);
+            }
+
+            using var doc = JsonDocument.Parse(record);
+            var root = doc.RootElement;
+            switch (root.GetProperty("type").GetInt32())
+            {
+                case 3 when invocationId is null || root.GetProperty("invocationId").GetString() == invocationId:
+                    return root.TryGetProperty("error", out var error)
+                        ? new HubOutcome(HubOutcomeKind.Error, error.GetString())
+                        : new HubOutcome(HubOutcomeKind.Result, root.TryGetProperty("result", out var result) ? result.GetRawText() : null);
+                case 7:
+                    return new HubOutcome(HubOutcomeKind.Closed, root.TryGetProperty("error", out var closeError) ? closeError.GetString() : null);
+            }
         }
     }
 
@@ -91,10 +159,12 @@ public sealed class RawHubSocket : IAsyncDisposable
 
             if (result.MessageType == WebSocketMessageType.Close)
             {
+                CloseStatus = result.CloseStatus;
                 return null;
             }
 
-            _pending.Append(Encoding.UTF8.GetString(buffer, 0, result.Count));
+            var chars = new char[result.Count + 4];
+            _pending.Append(chars, 0, _utf8.GetChars(buffer, 0, result.Count, chars, 0));
         }
     }
 
@@ -108,4 +178,29 @@ public sealed class RawHubSocket : IAsyncDisposable
 
     private Task SendAsync(string record, CancellationToken ct) =>
         _socket.SendAsync(Encoding.UTF8.GetBytes(record + "\u001e"), WebSocketMessageType.Text, true, ct);
+}
+
+/// <summary>How a hub call ended.</summary>
+public enum HubOutcomeKind
+{
+    /// <summary>A completion with a result (or none).</summary>
+    Result,
+
+    /// <summary>A completion with an error; <see cref="HubOutcome.Text"/> is <c>"code: detail"</c>.</summary>
+    Error,
+
+    /// <summary>A SignalR close message; <see cref="HubOutcome.Text"/> is its error, if any.</summary>
+    Closed,
+
+    /// <summary>The socket ended without a close message.</summary>
+    Dropped,
+}
+
+/// <summary>The end of a hub call: its kind and its text (result JSON, error or close reason).</summary>
+public sealed record HubOutcome(HubOutcomeKind Kind, string? Text)
+{
+    /// <summary>The stable code of an error or close (the text before the first colon), or null.</summary>
+    public string? Code => Text is { } t && (Kind is HubOutcomeKind.Error or HubOutcomeKind.Closed) && t.IndexOf(':') is > 0 and var i ? t[..i] : null;
+
+    public override string ToString() => Kind + (Text is null ? string.Empty : " " + (Text.Length > 120 ? Text[..120] + "..." : Text));
 }

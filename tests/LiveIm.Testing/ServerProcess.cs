@@ -37,6 +37,12 @@ public abstract class ServerProcess : IAsyncDisposable
 
     protected abstract IEnumerable<string> Arguments { get; }
 
+    /// <summary>Environment variables added to the process's own (none by default).</summary>
+    protected virtual IReadOnlyDictionary<string, string> Environment { get; } = new Dictionary<string, string>();
+
+    /// <summary>The process id while it runs (for /proc readings such as memory).</summary>
+    public int? ProcessId => _process is { HasExited: false } p ? p.Id : null;
+
     /// <summary>Starts the process and waits until its port accepts connections.</summary>
     public async Task StartAsync(TimeSpan? timeout = null)
     {
@@ -54,6 +60,11 @@ public abstract class ServerProcess : IAsyncDisposable
         foreach (var arg in Arguments)
         {
             psi.ArgumentList.Add(arg);
+        }
+
+        foreach (var (name, value) in Environment)
+        {
+            psi.Environment[name] = value;
         }
 
         var process = new Process { StartInfo = psi, EnableRaisingEvents = true };

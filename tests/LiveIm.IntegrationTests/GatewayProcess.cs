@@ -1,0 +1,51 @@
+using System.Globalization;
+using LiveIm.RoomGateway;
+using LiveIm.Testing;
+
+namespace LiveIm.IntegrationTests;
+
+/// <summary>
+/// A RoomGateway in a process of its own (<c>dotnet RoomGateway.dll</c> from the test's output folder), configured by
+/// environment variables as deployed, so a test can attack it and read its memory without the test's own clients in
+/// the same process.
+/// </summary>
+public sealed class GatewayProcess : ServerProcess
+{
+    private readonly Dictionary<string, string> _environment;
+
+    /// <param name="settings">Configuration as environment variables (<c>Section__Key</c>).</param>
+    public GatewayProcess(IReadOnlyDictionary<string, string> settings)
+        : base(FreePort.Next())
+    {
+        _environment = new Dictionary<string, string>(settings)
+        {
+            ["ASPNETCORE_ENVIRONMENT"] = "IntegrationTest",
+            ["Urls"] = Url.ToString().TrimEnd('/'),
+            ["Logging__LogLevel__Default"] = "Warning",
+        };
+    }
+
+    /// <summary><c>http://127.0.0.1:port</c>.</summary>
+    public Uri Url => new($"http://127.0.0.1:{Port.ToString(CultureInfo.InvariantCulture)}");
+
+    protected override string FileName => "dotnet";
+
+    protected override IEnumerable<string> Arguments => [typeof(GatewaySetup).Assembly.Location];
+
+    protected override IReadOnlyDictionary<string, string> Environment => _environment;
+
+    /// <summary>The process's resident memory (VmRSS) in bytes.</summary>
+    public long ResidentBytes()
+    {
+        var pid = ProcessId ?? throw new InvalidOperationException("the gateway process is not running");
+        foreach (var line in File.ReadLines($"/proc/{pid}/status"))
+        {
+            if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
+            {
+                return long.Parse(line.AsSpan(6).Trim().TrimEnd("kB").Trim(), CultureInfo.InvariantCulture) * 1024;
+            }
+        }
+
+        throw new InvalidOperationException("no VmRSS in /proc/" + pid + "/status");
+    }
+}

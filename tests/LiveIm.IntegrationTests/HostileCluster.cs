@@ -1,0 +1,51 @@
+using LiveIm.Testing;
+using Xunit;
+
+namespace LiveIm.IntegrationTests;
+
+/// <summary>
+/// <see cref="LiveImCluster"/> plus one more gateway in a process of its own (<see cref="Target"/>), on the same NATS
+/// and Redis: the gateway the hostile-input suite attacks, whose memory it reads.
+/// </summary>
+public sealed class HostileCluster : LiveImCluster
+{
+    public GatewayProcess Target { get; private set; } = null!;
+
+    public override async Task InitializeAsync()
+    {
+        await base.InitializeAsync();
+        Target = new GatewayProcess(new Dictionary<string, string>
+        {
+            ["Auth__SigningKey"] = SigningKey,
+            ["Nats__Url"] = Nats.Url,
+            ["Nats__RequestTimeout"] = "00:00:02",
+            ["Redis__EndPoint"] = Redis.EndPoint,
+            ["Gateway__Id"] = "gwHostile",
+        });
+        await Target.StartAsync(TimeSpan.FromSeconds(60));
+        using var http = new HttpClient { BaseAddress = Target.Url, Timeout = TimeSpan.FromSeconds(5) };
+        await Eventually.TrueAsync(async () =>
+        {
+            try
+            {
+                return (await http.GetAsync("/healthz")).IsSuccessStatusCode;
+            }
+            catch (HttpRequestException)
+            {
+                return false;
+            }
+        }, TimeSpan.FromSeconds(30), "the gateway process answers /healthz");
+    }
+
+    public override async Task DisposeAsync()
+    {
+        await Target.DisposeAsync();
+        await base.DisposeAsync();
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class HostileCollection : ICollectionFixture<HostileCluster>
+{
+    public const string Name = "hostile";
+}

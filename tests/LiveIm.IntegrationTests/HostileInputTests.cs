@@ -1,0 +1,312 @@
+using System.Text;
+using LiveIm.Client;
+using LiveIm.Core.Events;
+using LiveIm.Core.Identity;
+using LiveIm.Testing;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace LiveIm.IntegrationTests;
+
+/// <summary>
+/// The hostile-input suite: attacks a gateway running in its own process (<see cref="HostileCluster.Target"/>) with
+/// real sockets, while a well-behaved viewer on the same gateway watches a streamer's gifts in the same room. Each
+/// attack must get its stable outcome, and the viewer must receive every acknowledged gift, once, in order: nothing
+/// accepted is lost and nobody else is disturbed. Every test prints what it tried.
+/// </summary>
+[Collection(HostileCollection.Name)]
+public sealed class HostileInputTests
+{
+    private readonly HostileCluster _cluster;
+    private readonly ITestOutputHelper _output;
+
+    public HostileInputTests(HostileCluster cluster, ITestOutputHelper output)
+    {
+        _cluster = cluster;
+        _output = output;
+    }
+
+    /// <summary>Protocol-level garbage on one connection closes that connection only (or fails that call only).</summary>
+    [Fact]
+    public async Task Malformed_frames_close_only_the_offending_connection()
+    {
+        var room = NewRoom();
+        await using var watch = await GiftWatch.StartAsync(_cluster, room);
+        var tried = new AttackLog(_output);
+
+        // Frames the gateway cannot read: SignalR close message "invalid_frame: ...", that connection only.
+        var unreadable = new (string Name, byte[] Frame)[]
+        {
+            ("truncated JSON", Bytes("{\"type\":1,\"target\":\"SendChat\",\"arguments\":[\u001e")),
+            ("not JSON at all", Bytes("hello gateway\u001e")),
+            ("message type as a string", Bytes("{\"type\":\"1\",\"invocationId\":\"1\",\"target\":\"JoinRoom\",\"arguments\":[\"a\",null]}\u001e")),
+            ("invocation without a target", Bytes("{\"type\":1,\"invocationId\":\"1\",\"arguments\":[]}\u001e")),
+            ("arguments not an array", Bytes("{\"type\":1,\"invocationId\":\"1\",\"target\":\"SendChat\",\"arguments\":\"hi\"}\u001e")),
+            ("JSON nested 10,000 deep", Bytes(new string('[', 10_000) + "\u001e")),
+            ("a 1 MB frame", Bytes("{\"type\":1,\"invocationId\":\"1\",\"target\":\"SendChat\",\"arguments\":[\"" + new string('a', 1024 * 1024) + "\"]}\u001e")),
+            ("20 KB without a record separator", Bytes(new string('{', 20 * 1024))),
+        };
+        foreach (var (name, frame) in unreadable)
+        {
+            await using var attacker = await ConnectAsync(room);
+            await attacker.SendRawAsync(frame);
+            var outcome = await attacker.ReadOutcomeAsync(null, Timeout());
+            tried.Add(name, outcome);
+            Assert.True(outcome.Kind == HubOutcomeKind.Closed && outcome.Code == "invalid_frame", $"{name}: expected a close with invalid_frame, got {outcome}");
+        }
+
+        // Text frames that are not UTF-8 are refused by the WebSocket layer itself: close status 1007.
+        var notUtf8 = new (string Name, byte[] Frame)[]
+        {
+            ("binary garbage in a text frame", [.. Enumerable.Range(0, 1024).Select(i => (byte)(128 + (i % 120))), 0x1e]),
+            ("invalid UTF-8 inside a string", [.. Bytes("{\"type\":1,\"invocationId\":\"1\",\"target\":\"JoinRoom\",\"arguments\":[\""), 0xC3, 0x28, 0xFF, .. Bytes("\",null]}\u001e")]),
+            ("overlong UTF-8 encoding of '/'", [.. Bytes("{\"type\":1,\"invocationId\":\"1\",\"target\":\"SendChat\",\"arguments\":[\""), 0xC0, 0xAF, .. Bytes("\"]}\u001e")]),
+        };
+        foreach (var (name, frame) in notUtf8)
+        {
+            await using var attacker = await ConnectAsync(room);
+            await attacker.SendRawAsync(frame);
+            var outcome = await attacker.ReadOutcomeAsync(null, Timeout());
+            tried.Add(name, $"{outcome} (WebSocket close {(int?)attacker.CloseStatus})");
+            Assert.Equal(HubOutcomeKind.Dropped, outcome.Kind);
+            Assert.Equal(System.Net.WebSockets.WebSocketCloseStatus.InvalidPayloadData, attacker.CloseStatus);
+        }
+
+        // Readable frames of no use: ignored or refused call by call; the connection keeps working.
+        var harmless = new (string Name, byte[] Frame)[]
+        {
+            ("unknown message type 99 (ignored, for forward compatibility)", Bytes("{\"type\":99}\u001e")),
+            ("unknown type and a join in one frame", Bytes($"{{\"type\":99}}\u001e{{\"type\":1,\"invocationId\":\"8\",\"target\":\"JoinRoom\",\"arguments\":[\"{room}\",null]}}\u001e")),
+            ("a completion sent by the client", Bytes("{\"type\":3,\"invocationId\":\"777\",\"result\":1}\u001e")),
+            ("a cancel for an invocation that does not exist", Bytes("{\"type\":5,\"invocationId\":\"nope\"}\u001e")),
+            ("a ping", Bytes("{\"type\":6}\u001e")),
+            ("a lone surrogate escape in a room id", Bytes("{\"type\":1,\"invocationId\":\"9\",\"target\":\"JoinRoom\",\"arguments\":[\"\\ud800\",null]}\u001e")),
+        };
+        foreach (var (name, frame) in harmless)
+        {
+            await using var prober = await ConnectAsync(room);
+            await prober.SendRawAsync(frame);
+            var next = await prober.InvokeAsync("JoinRoom", $"[\"{room}\",null]", Timeout());
+            tried.Add(name + ", then a join", next);
+            Assert.True(next.Kind == HubOutcomeKind.Result, $"{name}: the next call must still work, got {next}");
+        }
+
+        await watch.VerifyAsync(tried);
+    }
+
+    /// <summary>Calls that parse but are wrong fail with a stable code, and the connection keeps working.</summary>
+    [Fact]
+    public async Task Wrong_calls_get_stable_codes_and_the_connection_stays_usable()
+    {
+        var room = NewRoom();
+        await using var watch = await GiftWatch.StartAsync(_cluster, room);
+        var tried = new AttackLog(_output);
+        await using var attacker = await ConnectAsync(room, _cluster.Token("attacker-" + room));
+
+        var calls = new (string Name, string Target, string Args, string Code)[]
+        {
+            ("unknown method", "DropDatabase", "[]", "unknown_method"),
+            ("method name 10 KB", new string('M', 10 * 1024), "[]", "unknown_method"),
+            ("no arguments", "JoinRoom", "[]", "invalid_argument"),
+            ("too many arguments", "JoinRoom", "[\"a\",null,3]", "invalid_argument"),
+            ("number for text", "SendChat", "[123]", "invalid_argument"),
+            ("object for text", "SendChat", "[{\"text\":\"hi\"}]", "invalid_argument"),
+            ("null text", "SendChat", "[null]", "invalid_argument"),
+            ("text of 501 characters", "SendChat", "[\"" + new string('t', 501) + "\"]", "invalid_argument"),
+            ("control characters in text", "SendChat", "[\"a\\u0000b\\u001b[2J\"]", "invalid_argument"),
+            ("gift count -1", "SendGift", "[\"rose\",-1,\"m1\"]", "invalid_argument"),
+            ("gift count 0", "SendGift", "[\"rose\",0,\"m2\"]", "invalid_argument"),
+            ("gift count 10001", "SendGift", "[\"rose\",10001,\"m3\"]", "invalid_argument"),
+            ("gift count int.MaxValue", "SendGift", "[\"rose\",2147483647,\"m4\"]", "invalid_argument"),
+            ("gift count 1e30", "SendGift", "[\"rose\",1e30,\"m5\"]", "invalid_argument"),
+            ("gift count as a string", "SendGift", "[\"rose\",\"NaN\",\"m6\"]", "invalid_argument"),
+            ("gift id with a dot", "SendGift", "[\"ro.se\",1,\"m7\"]", "invalid_argument"),
+            ("clientMsgId of 10 KB", "SendGift", "[\"rose\",1,\"" + new string('c', 10 * 1024) + "\"]", "invalid_argument"),
+            ("like count -5", "SendLike", "[-5]", "invalid_argument"),
+            ("like count 1,000,000", "SendLike", "[1000000]", "invalid_argument"),
+            ("lastSeq -1", "JoinRoom", $"[\"{room}\",-1]", "invalid_argument"),
+            ("lastSeq 1e300", "JoinRoom", $"[\"{room}\",1e300]", "invalid_argument"),
+            ("room id '.'", "JoinRoom", "[\".\",null]", "invalid_room"),
+            ("room id '*'", "JoinRoom", "[\"*\",null]", "invalid_room"),
+            ("room id '>'", "JoinRoom", "[\">\",null]", "invalid_room"),
+            ("room id 'liveim.room.>'", "JoinRoom", "[\"liveim.room.>\",null]", "invalid_room"),
+            ("room id with a space", "JoinRoom", "[\"a b\",null]", "invalid_room"),
+            ("room id of 10 KB", "JoinRoom", "[\"" + new string('r', 10 * 1024) + "\",null]", "invalid_room"),
+            ("room id null", "JoinRoom", "[null,null]", "invalid_room"),
+        };
+        foreach (var (name, target, args, code) in calls)
+        {
+            var outcome = await attacker.InvokeAsync(target, args, Timeout());
+            tried.Add(name, outcome);
+            Assert.True(outcome.Kind == HubOutcomeKind.Error && outcome.Code == code, $"{name}: expected {code}, got {outcome}");
+        }
+
+        // Still a working connection: the attacker was left in its room (failed joins do not leave it) and can chat.
+        var chat = await attacker.InvokeAsync("SendChat", "[\"still here\"]", Timeout());
+        tried.Add("a valid chat after all of the above", chat);
+        Assert.Equal(HubOutcomeKind.Result, chat.Kind);
+        await watch.VerifyAsync(tried);
+    }
+
+    /// <summary>Tokens that do not validate are refused at the door; a role token of another room gives no power here.</summary>
+    [Fact]
+    public async Task Bad_tokens_are_refused_and_another_rooms_role_is_a_viewer_here()
+    {
+        var room = NewRoom();
+        await using var watch = await GiftWatch.StartAsync(_cluster, room);
+        var tried = new AttackLog(_output);
+        var otherKey = new LiveIm.Hosting.Auth.LiveImTokens(new LiveIm.Hosting.Auth.AuthSettings { SigningKey = "another-key-entirely-0123456789abcdef-xyz" });
+        var valid = _cluster.Token("mallory");
+        var parts = valid.Split('.');
+        var tokens = new (string Name, string Token)[]
+        {
+            ("expired", _cluster.Tokens.Issue("mallory", "M", Roles.Viewer, null, TimeSpan.FromSeconds(-120))),
+            ("signed with another key", otherKey.Issue("mallory", "M", Roles.Streamer, room, TimeSpan.FromHours(1))),
+            ("alg none, no signature", Base64Url("{\"alg\":\"none\",\"typ\":\"JWT\"}") + "." + parts[1] + "."),
+            ("signature stripped", parts[0] + "." + parts[1] + "."),
+            ("payload swapped to streamer", parts[0] + "." + Base64Url($"{{\"sub\":\"mallory\",\"name\":\"M\",\"role\":\"streamer\",\"room\":\"{room}\",\"iss\":\"liveim\",\"aud\":\"liveim\",\"exp\":4102444800}}") + "." + parts[2]),
+            ("garbage", "not-a-token"),
+            ("10 KB of garbage", new string('x', 10 * 1024)),
+        };
+        foreach (var (name, token) in tokens)
+        {
+            await using var attacker = new RawHubSocket();
+            var refused = await Assert.ThrowsAnyAsync<Exception>(() => attacker.ConnectAsync(_cluster.Target.Url, token, Timeout()));
+            tried.Add("token " + name, $"HTTP {attacker.RefusedStatus}");
+
+            // 401 with "unauthorized: token rejected"; a token too long for a request line is refused by Kestrel first.
+            Assert.Equal(token.Length > 8 * 1024 ? 414 : 401, attacker.RefusedStatus);
+        }
+
+        // A streamer token of another room: here it is a plain viewer (its line says role viewer).
+        await using var impostor = await ConnectAsync(room, _cluster.Token("impostor", Roles.Streamer, "some-other-room"));
+        var line = await impostor.InvokeAsync("SendChat", "[\"i am the streamer\"]", Timeout());
+        tried.Add("streamer token of another room, chat", line);
+        Assert.Equal(HubOutcomeKind.Result, line.Kind);
+        await watch.Neighbour.WaitForAsync(e => e.Any(x => x.Text == "i am the streamer"), "the impostor's line arrives");
+        Assert.Equal(Roles.Viewer, watch.Neighbour.Events.First(x => x.Text == "i am the streamer").From!.Role);
+        await watch.VerifyAsync(tried);
+    }
+
+    private async Task<RawHubSocket> ConnectAsync(string room, string? token = null)
+    {
+        var socket = new RawHubSocket(receiveBufferBytes: 64 * 1024);
+        await socket.ConnectAsync(_cluster.Target.Url, token, Timeout());
+        await socket.JoinAsync(room, Timeout());
+        return socket;
+    }
+
+    private static readonly string[] StableCodes =
+        ["invalid_room", "invalid_argument", "not_joined", "unauthorized", "forbidden", "rate_limited", "unavailable", "unknown_method", "muted", "banned"];
+
+    private static CancellationToken Timeout() => new CancellationTokenSource(TimeSpan.FromSeconds(15)).Token;
+
+    private static string NewRoom() => "hostile-" + Guid.NewGuid().ToString("N")[..10];
+
+    private static byte[] Bytes(string s) => Encoding.UTF8.GetBytes(s);
+
+    private static string Base64Url(string json) =>
+        Convert.ToBase64String(Encoding.UTF8.GetBytes(json)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+    /// <summary>Prints each attack and its outcome as it happens (the suite's output lists what it tried).</summary>
+    private sealed class AttackLog
+    {
+        private readonly ITestOutputHelper _output;
+        private int _count;
+
+        public AttackLog(ITestOutputHelper output) => _output = output;
+
+        public int Count => _count;
+
+        public void Add(string attack, object outcome) => _output.WriteLine($"tried {++_count,3}: {attack,-45} -> {outcome}");
+    }
+
+    /// <summary>
+    /// A viewer on the attacked gateway and a streamer (on another gateway) sending a gift every 200 ms into the same
+    /// room, for as long as the attacks run. <see cref="VerifyAsync"/> checks the viewer got every acknowledged gift
+    /// exactly once, in seq order.
+    /// </summary>
+    private sealed class GiftWatch : IAsyncDisposable
+    {
+        private readonly RoomClient _viewer;
+        private readonly RoomClient _streamer;
+        private readonly CancellationTokenSource _stop = new();
+        private readonly List<long> _acknowledged = new();
+        private Task _sending = Task.CompletedTask;
+
+        private GiftWatch(RoomClient viewer, RoomClient streamer)
+        {
+            _viewer = viewer;
+            _streamer = streamer;
+            Neighbour = new EventCollector(viewer);
+        }
+
+        public EventCollector Neighbour { get; }
+
+        public static async Task<GiftWatch> StartAsync(HostileCluster cluster, string room)
+        {
+            var viewer = new RoomClient(new RoomClientOptions { GatewayUrl = cluster.Target.Url, AccessToken = cluster.Token("neighbour-" + room) });
+            await viewer.ConnectAsync();
+            var streamer = await cluster.ConnectAsync(0, cluster.Token("streamer-" + room, Roles.Streamer, room));
+            var watch = new GiftWatch(viewer, streamer);
+            await viewer.JoinRoomAsync(room);
+            await streamer.JoinRoomAsync(room);
+            watch._sending = watch.SendAsync();
+            return watch;
+        }
+
+        public async Task VerifyAsync(AttackLog tried)
+        {
+            await _stop.CancelAsync();
+            await _sending;
+            long[] expected;
+            lock (_acknowledged)
+            {
+                expected = _acknowledged.Order().ToArray();
+            }
+
+            Assert.True(expected.Length > 0, "the streamer got gifts acknowledged during the attacks");
+            await Neighbour.WaitForAsync(e => e.Count(x => x.Type == RoomEventTypes.Gift) >= expected.Length, "the neighbour receives every acknowledged gift", seconds: 20);
+            var received = Neighbour.OfType(RoomEventTypes.Gift).Select(g => g.Seq!.Value).ToArray();
+            Assert.Equal(expected, received);
+            tried.Add($"(neighbour) received all {expected.Length} acknowledged gifts, once, in order, during {tried.Count} attacks", "ok");
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await _stop.CancelAsync();
+            await _sending;
+            await _viewer.DisposeAsync();
+            await _streamer.DisposeAsync();
+            _stop.Dispose();
+        }
+
+        private async Task SendAsync()
+        {
+            var n = 0;
+            while (!_stop.IsCancellationRequested)
+            {
+                try
+                {
+                    var gift = await _streamer.SendGiftAsync("rose", 1, "watch-" + ++n);
+                    lock (_acknowledged)
+                    {
+                        _acknowledged.Add(gift.Seq);
+                    }
+                }
+                catch (RoomClientException ex)
+                {
+                    Assert.Fail($"the streamer's gift {n} failed during the attacks: {ex.Message}");
+                }
+
+                try
+                {
+                    await Task.Delay(200, _stop.Token);
+                }
+                catch (OperationCanceledException)
+                {
+                }
+            }
+        }
+    }
+}

@@ -49,4 +49,11 @@ public sealed record RoomEvent
 
     /// <summary>Stream timeline milliseconds; null while the room has no stream clock.</summary>
     public long? StreamTs { get; init; }
+
+    /// <summary>
+    /// Which stream session <see cref="StreamTs"/> belongs to: a new epoch begins when the stream's clock jumps (the
+    /// stream restarted, the encoder reset its clock). Null exactly when <see cref="StreamTs"/> is.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public long? StreamEpoch { get; init; }
 }

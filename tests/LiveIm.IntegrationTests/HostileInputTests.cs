@@ -188,6 +188,132 @@ public sealed class HostileInputTests
         await watch.VerifyAsync(tried);
     }
 
+    /// <summary>
+    /// Twenty signed-in attackers pipeline chat lines as fast as their sockets take them, ignoring every answer's
+    /// meaning: the gateway answers each call at once (a result or <c>rate_limited</c>), closes each attacker with
+    /// <c>flood</c>, admits no more lines than the limits allow, and its memory stays bounded (printed).
+    /// </summary>
+    [Fact]
+    public async Task A_chat_flood_beyond_every_limit_is_refused_then_closed_and_memory_stays_bounded()
+    {
+        var room = NewRoom();
+        await using var watch = await GiftWatch.StartAsync(_cluster, room);
+        var tried = new AttackLog(_output);
+        var before = _cluster.Target.ResidentBytes();
+        var peak = before;
+        using var sampling = new CancellationTokenSource();
+        var sampler = Task.Run(async () =>
+        {
+            while (!sampling.IsCancellationRequested)
+            {
+                peak = Math.Max(peak, _cluster.Target.ResidentBytes());
+                await Task.Delay(50);
+            }
+        });
+
+        const int attackers = 20;
+        var sockets = new List<RawHubSocket>();
+        for (var i = 0; i < attackers; i++)
+        {
+            sockets.Add(await ConnectAsync(room, _cluster.Token($"flooder{i}-{room}")));
+        }
+
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        var results = await Task.WhenAll(sockets.Select(FloodAsync));
+        var seconds = started.Elapsed.TotalSeconds;
+        await sampling.CancelAsync();
+        await sampler;
+        var after = _cluster.Target.ResidentBytes();
+
+        var sent = results.Sum(r => r.Sent);
+        var ok = results.Sum(r => r.Ok);
+        var limited = results.Sum(r => r.RateLimited);
+        var other = results.SelectMany(r => r.Other).Distinct().ToList();
+        tried.Add($"{attackers} connections pipelining SendChat for up to 20 s", $"{sent:N0} calls ({sent / seconds:N0}/s) in {seconds:0.0} s");
+        tried.Add("answers", $"{ok} ok/sampled, {limited:N0} rate_limited, other: [{string.Join(", ", other)}]");
+        tried.Add("how the attackers ended", string.Join(", ", results.GroupBy(r => r.End).Select(g => $"{g.Count()} x {g.Key}")));
+        tried.Add("gateway memory (RSS)", $"before {before / 1048576.0:0.0} MB, peak {peak / 1048576.0:0.0} MB, after {after / 1048576.0:0.0} MB");
+        foreach (var socket in sockets)
+        {
+            await socket.DisposeAsync();
+        }
+
+        Assert.All(results, r => Assert.StartsWith("Closed flood:", r.End));
+        Assert.Empty(other);
+        Assert.True(limited > 0);
+
+        // Every attacker used at most its burst plus what its bucket refilled while the flood lasted.
+        var perConnectionMax = 5 + (int)Math.Ceiling(2 * seconds);
+        Assert.All(results, r => Assert.InRange(r.Ok, 0, perConnectionMax));
+
+        // Bounded: the flood's volume is not kept (it was answered and dropped), so the process grows by far less
+        // than what was sent at it. The figure is in the output; the bound is generous for GC slack.
+        var floodBytes = sent * 70L;
+        _output.WriteLine($"flood volume ~{floodBytes / 1048576.0:0.0} MB; gateway peak growth {(peak - before) / 1048576.0:0.0} MB");
+        Assert.True(peak - before < 256L * 1024 * 1024, $"the gateway grew by {(peak - before) / 1048576.0:0.0} MB under the flood");
+        await watch.VerifyAsync(tried);
+    }
+
+    private sealed record FloodResult(int Sent, int Ok, int RateLimited, List<string> Other, string End);
+
+    // Sends invocations without waiting for answers while a reader counts the answers, until the gateway closes the
+    // connection or 20 s pass.
+    private static async Task<FloodResult> FloodAsync(RawHubSocket socket)
+    {
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        int ok = 0, limited = 0;
+        var other = new List<string>();
+        var reader = Task.Run(async () =>
+        {
+            while (true)
+            {
+                HubOutcome outcome;
+                try
+                {
+                    outcome = await socket.ReadOutcomeAsync(null, stop.Token);
+                }
+                catch (OperationCanceledException)
+                {
+                    return "still open after 20 s";
+                }
+
+                switch (outcome.Kind)
+                {
+                    case HubOutcomeKind.Result:
+                        ok++;
+                        break;
+                    case HubOutcomeKind.Error when outcome.Code == "rate_limited":
+                        limited++;
+                        break;
+                    case HubOutcomeKind.Error:
+                        other.Add(outcome.Code ?? outcome.Text ?? "?");
+                        break;
+                    default:
+                        await stop.CancelAsync();
+                        return outcome.ToString();
+                }
+            }
+        });
+
+        var sent = 0;
+        var frame = Encoding.UTF8.GetBytes("{\"type\":1,\"invocationId\":\"f\",\"target\":\"SendChat\",\"arguments\":[\"flood flood flood\"]}\u001e");
+        try
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                await socket.SendRawAsync(frame, stop.Token);
+                sent++;
+            }
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or System.Net.WebSockets.WebSocketException or IOException)
+        {
+            // Closed by the gateway, or time is up.
+        }
+
+        var end = await reader;
+        return new FloodResult(sent, ok, limited, other, end);
+    }
+
     private async Task<RawHubSocket> ConnectAsync(string room, string? token = null)
     {
         var socket = new RawHubSocket(receiveBufferBytes: 64 * 1024);

@@ -91,6 +91,51 @@ public sealed class ConnectionLimitsTests
         Assert.True(counted >= 1);
     }
 
+    [Theory]
+    [InlineData("join", 2, 5)]
+    [InlineData("gift", 10, 20)]
+    [InlineData("like", 10, 20)]
+    [InlineData("other", 10, 20)]
+    public async Task Each_kind_has_its_own_per_connection_rate_and_its_retry_hint_works(string kind, int perSecond, int burst)
+    {
+        var room = NewRoom("lim-" + kind);
+        await using var client = await _cluster.ConnectAsync(0, _cluster.Token("kind-" + kind));
+        await client.JoinRoomAsync(room);
+        var n = 0;
+        Task Call() => kind switch
+        {
+            "join" => client.JoinRoomAsync(room),
+            "gift" => client.SendGiftAsync("rose", 1, "k" + n++),
+            "like" => client.SendLikeAsync(1),
+            _ => client.LeaveRoomAsync(),
+        };
+
+        var accepted = kind == "join" ? 1 : 0; // the join above
+        RoomClientException? refusal = null;
+        for (var i = 0; i < 200 && refusal is null; i++)
+        {
+            try
+            {
+                await Call();
+                accepted++;
+            }
+            catch (RoomClientException ex)
+            {
+                refusal = ex;
+            }
+        }
+
+        Assert.NotNull(refusal);
+        _output.WriteLine($"{kind}: {accepted} accepted back to back, then: {refusal.Message}");
+        Assert.True(accepted >= burst, $"the burst of {burst} goes through");
+        Assert.Matches($@"^rate_limited: {kind} limit of {perSecond}/s per connection retryAfterMs=\d+$", refusal.Message);
+        Assert.InRange(refusal.RetryAfterMs ?? 0, 1, 1000 / perSecond);
+
+        await Task.Delay(TimeSpan.FromMilliseconds(refusal.RetryAfterMs!.Value));
+        await Call();
+        _output.WriteLine($"{kind}: accepted again after {refusal.RetryAfterMs} ms");
+    }
+
     [Fact]
     public async Task A_hundred_calls_fired_without_awaiting_are_all_answered_and_the_caller_stays_connected()
     {

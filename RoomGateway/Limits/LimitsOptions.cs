@@ -132,7 +132,7 @@ public sealed class LimitsOptions
         CheckRate(OtherPerSecond, OtherBurst, nameof(OtherPerSecond), nameof(OtherBurst));
         CheckRate(JoinsPerSecond, JoinsBurst, nameof(JoinsPerSecond), nameof(JoinsBurst));
         Check(MaxMessageBytes is >= 1024 and <= 1024 * 1024, nameof(MaxMessageBytes), "1024..1048576");
-        Check(MaxPendingInvocations is >= 1 and <= 64, nameof(MaxPendingInvocations), "1..64");
+        Check(MaxPendingInvocations is >= 1 and <= 1024, nameof(MaxPendingInvocations), "1..1024");
         Check(FloodStrikes is >= 1 and <= 1_000_000, nameof(FloodStrikes), "1..1000000");
         Check(FloodWindowSeconds is >= 0.1 and <= 3600, nameof(FloodWindowSeconds), "0.1..3600");
         Check(MaxConnections is >= 1 and <= 10_000_000, nameof(MaxConnections), "1..10000000");

@@ -26,7 +26,7 @@ public sealed class LimitsOptionsTests
     [InlineData("MaxMessageBytes", 100)]
     [InlineData("MaxMessageBytes", 2_000_000)]
     [InlineData("MaxPendingInvocations", 0)]
-    [InlineData("MaxPendingInvocations", 65)]
+    [InlineData("MaxPendingInvocations", 1025)]
     [InlineData("FloodStrikes", 0)]
     [InlineData("FloodWindowSeconds", 0)]
     [InlineData("MaxConnections", 0)]

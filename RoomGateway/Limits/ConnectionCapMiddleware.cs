@@ -6,8 +6,8 @@ namespace LiveIm.RoomGateway.Limits;
 /// <summary>
 /// Enforces the connection caps at the door, before SignalR, authentication or token validation spend anything: a
 /// WebSocket request on the hub path is counted (<see cref="ConnectionAdmission"/>) while it runs, and refused with
-/// HTTP 503 (gateway full) or 429 (too many from this IP) otherwise; a negotiate request is refused the same way
-/// (not counted: it is short). A refusal carries <c>Retry-After</c> (seconds) and the body
+/// HTTP 503 (gateway full) or 429 (too many from this IP) otherwise; a negotiate request (any other request under the
+/// hub path) is refused the same way but not counted: it is short. A refusal carries <c>Retry-After</c> (seconds) and the body
 /// <c>rate_limited: &lt;why&gt; retryAfterMs=&lt;n&gt;</c> (text/plain), the same contract as a refused call.
 /// </summary>
 /// <remarks>
@@ -23,7 +23,6 @@ public sealed class ConnectionCapMiddleware
     private readonly LimitsOptions _options;
     private readonly LimitsMetrics _metrics;
     private readonly PathString _hubPath;
-    private readonly PathString _negotiatePath;
 
     public ConnectionCapMiddleware(RequestDelegate next, ConnectionAdmission admission, LimitsOptions options, LimitsMetrics metrics)
     {
@@ -32,41 +31,45 @@ public sealed class ConnectionCapMiddleware
         _options = options;
         _metrics = metrics;
         _hubPath = new PathString(GatewaySetup.HubPath);
-        _negotiatePath = new PathString(GatewaySetup.HubPath + "/negotiate");
     }
 
     public async Task InvokeAsync(HttpContext context)
     {
-        var path = context.Request.Path;
-        if (path.Equals(_hubPath, StringComparison.OrdinalIgnoreCase) && context.WebSockets.IsWebSocketRequest)
+        // Anything under the hub path (routing also takes "/hubs/room/" for the hub): a WebSocket request is a
+        // connection and is counted; anything else there (negotiate) is only checked.
+        if (!context.Request.Path.StartsWithSegments(_hubPath, StringComparison.OrdinalIgnoreCase))
         {
-            var key = ConnectionAdmission.KeyOf(context.Connection.RemoteIpAddress);
-            if (_admission.TryEnter(key) is { } refusal)
+            await _next(context);
+            return;
+        }
+
+        var key = ConnectionAdmission.KeyOf(context.Connection.RemoteIpAddress);
+        if (!context.WebSockets.IsWebSocketRequest)
+        {
+            if (_admission.WouldRefuse(key) is { } early)
             {
-                await RefuseAsync(context, refusal);
+                await RefuseAsync(context, early);
                 return;
             }
 
-            try
-            {
-                await _next(context);
-            }
-            finally
-            {
-                _admission.Exit(key);
-            }
-
+            await _next(context);
             return;
         }
 
-        if (path.Equals(_negotiatePath, StringComparison.OrdinalIgnoreCase)
-            && _admission.WouldRefuse(ConnectionAdmission.KeyOf(context.Connection.RemoteIpAddress)) is { } early)
+        if (_admission.TryEnter(key) is { } refusal)
         {
-            await RefuseAsync(context, early);
+            await RefuseAsync(context, refusal);
             return;
         }
 
-        await _next(context);
+        try
+        {
+            await _next(context);
+        }
+        finally
+        {
+            _admission.Exit(key);
+        }
     }
 
     private Task RefuseAsync(HttpContext context, ConnectionAdmission.Refusal refusal)

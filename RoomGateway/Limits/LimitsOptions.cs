@@ -142,8 +142,9 @@ public sealed class LimitsOptions
 
     private static void CheckRate(double perSecond, int burst, string rateName, string burstName)
     {
-        // Above a million per second the bucket's interval would round to nothing on a 1 µs clock.
-        Check(perSecond is > 0 and <= 1_000_000, rateName, "> 0 and <= 1000000");
+        // Above a million per second the bucket's interval would round to nothing on a 1 µs clock; below one per
+        // 1,000 s a million-call burst would overflow the bucket's tick arithmetic.
+        Check(perSecond is >= 0.001 and <= 1_000_000, rateName, "0.001..1000000");
         Check(burst is >= 1 and <= 1_000_000, burstName, "1..1000000");
     }
 

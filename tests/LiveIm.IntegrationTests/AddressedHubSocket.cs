@@ -45,14 +45,14 @@ public sealed class AddressedHubSocket : IAsyncDisposable
     /// Opens the hub WebSocket at <paramref name="gateway"/> from <paramref name="from"/> and completes the handshake;
     /// on an HTTP refusal returns no socket, the status and the <c>Retry-After</c> header.
     /// </summary>
-    public static async Task<(AddressedHubSocket? Socket, int Status, string? RetryAfter)> TryOpenAsync(Uri gateway, IPAddress from)
+    public static async Task<(AddressedHubSocket? Socket, int Status, string? RetryAfter)> TryOpenAsync(Uri gateway, IPAddress from, string path = "/hubs/room")
     {
         var invoker = new HttpMessageInvoker(HandlerFrom(from));
         var socket = new ClientWebSocket();
         socket.Options.CollectHttpResponseDetails = true;
         try
         {
-            await socket.ConnectAsync(new UriBuilder(gateway) { Scheme = "ws", Path = "/hubs/room" }.Uri, invoker, CancellationToken.None);
+            await socket.ConnectAsync(new UriBuilder(gateway) { Scheme = "ws", Path = path }.Uri, invoker, CancellationToken.None);
         }
         catch (WebSocketException)
         {

@@ -11,6 +11,7 @@ public sealed class LimitsOptionsTests
     [Theory]
     [InlineData("ChatPerSecond", 0)]
     [InlineData("ChatPerSecond", -1)]
+    [InlineData("ChatPerSecond", 0.0001)]
     [InlineData("ChatPerSecond", double.NaN)]
     [InlineData("ChatBurst", 0)]
     [InlineData("GiftPerSecond", 0)]

@@ -24,6 +24,7 @@ public sealed class CallLimiter
     private readonly TokenBucket _flood;
     private readonly ConcurrentDictionary<string, ConnectionLimits> _connections = new(StringComparer.Ordinal);
     private long _joinState;
+    private int _tracked; // _connections.Count takes every lock of the dictionary; this is one read
 
     public CallLimiter(LimitsOptions options, LimitsMetrics metrics, TimeProvider time)
     {
@@ -42,7 +43,7 @@ public sealed class CallLimiter
     }
 
     /// <summary>Connections holding limiter state (for the leak check and the <c>limiter_states</c> gauge).</summary>
-    public int TrackedConnections => _connections.Count;
+    public int TrackedConnections => Volatile.Read(ref _tracked);
 
     /// <summary>
     /// Admits a call of <paramref name="kind"/> by <paramref name="connectionId"/>, or returns the refusal (a
@@ -83,24 +84,36 @@ public sealed class CallLimiter
     internal static void EndCall(in Admission admission) => admission.Limits.EndCall();
 
     /// <summary>Drops the connection's state (it disconnected).</summary>
-    public void Forget(string connectionId) => _connections.TryRemove(connectionId, out _);
+    public void Forget(string connectionId)
+    {
+        if (_connections.TryRemove(connectionId, out _))
+        {
+            Interlocked.Decrement(ref _tracked);
+        }
+    }
 
     private ConnectionLimits StateOf(string connectionId, CancellationToken connectionAborted)
     {
-        if (_connections.TryGetValue(connectionId, out var limits))
+        ConnectionLimits? limits;
+        while (!_connections.TryGetValue(connectionId, out limits))
         {
-            return limits;
+            var created = new ConnectionLimits();
+            if (_connections.TryAdd(connectionId, created))
+            {
+                Interlocked.Increment(ref _tracked);
+                limits = created;
+                break;
+            }
         }
-
-        limits = _connections.GetOrAdd(connectionId, static _ => new ConnectionLimits());
 
         // A call may start while its connection is going away; the disconnect then either ran Forget before this
         // add (and the connection is already marked aborted, so it is removed here) or runs it after (and removes
-        // it). The connection is aborted before SignalR runs the filters' OnDisconnectedAsync, so one of the two
+        // it). SignalR aborts the connection before it runs the filters' OnDisconnectedAsync, so one of the two
         // always sees the other: no state outlives its connection.
-        if (connectionAborted.IsCancellationRequested)
+        if (connectionAborted.IsCancellationRequested
+            && _connections.TryRemove(new KeyValuePair<string, ConnectionLimits>(connectionId, limits)))
         {
-            _connections.TryRemove(new KeyValuePair<string, ConnectionLimits>(connectionId, limits));
+            Interlocked.Decrement(ref _tracked);
         }
 
         return limits;

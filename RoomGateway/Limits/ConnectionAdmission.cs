@@ -23,6 +23,7 @@ public sealed class ConnectionAdmission
     private readonly LimitsOptions _options;
     private readonly ConcurrentDictionary<IPAddress, int> _perIp = new();
     private int _total;
+    private int _addresses; // _perIp.Count takes every lock of the dictionary; this is one read
 
     public ConnectionAdmission(LimitsOptions options, LimitsMetrics metrics)
     {
@@ -34,7 +35,7 @@ public sealed class ConnectionAdmission
     public int Count => Volatile.Read(ref _total);
 
     /// <summary>Addresses (IPv6: /64s) with counted connections.</summary>
-    public int Addresses => _perIp.Count;
+    public int Addresses => Volatile.Read(ref _addresses);
 
     /// <summary>The per-IP key of <paramref name="address"/>: IPv4 (also when mapped into IPv6), or an IPv6 /64.</summary>
     public static IPAddress KeyOf(IPAddress? address)
@@ -97,6 +98,7 @@ public sealed class ConnectionAdmission
             }
             else if (_perIp.TryAdd(key, 1))
             {
+                Interlocked.Increment(ref _addresses);
                 return null;
             }
         }
@@ -112,7 +114,15 @@ public sealed class ConnectionAdmission
                 break; // cannot happen for an admitted key; never loop on it
             }
 
-            if (n <= 1 ? _perIp.TryRemove(new KeyValuePair<IPAddress, int>(key, n)) : _perIp.TryUpdate(key, n - 1, n))
+            if (n <= 1)
+            {
+                if (_perIp.TryRemove(new KeyValuePair<IPAddress, int>(key, n)))
+                {
+                    Interlocked.Decrement(ref _addresses);
+                    break;
+                }
+            }
+            else if (_perIp.TryUpdate(key, n - 1, n))
             {
                 break;
             }

@@ -4,9 +4,11 @@ using LiveIm.RoomGateway.Auth;
 using LiveIm.RoomGateway.Backend;
 using LiveIm.RoomGateway.Delivery;
 using LiveIm.RoomGateway.Hubs;
+using LiveIm.RoomGateway.Limits;
 using LiveIm.RoomGateway.Presence;
 using LiveIm.RoomGateway.Rooms;
 using LiveIm.RoomGateway.Subscriptions;
+using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Protocol;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -37,13 +39,29 @@ public static class GatewaySetup
         builder.Services.AddSingleton<RoomSubscriptions>();
         builder.Services.AddSingleton<RoomMembership>();
         builder.Services.AddHostedService<PresenceReporter>();
+        var limits = builder.Configuration.GetSection("Limits").Get<LimitsOptions>() ?? new LimitsOptions();
+        limits.Validate();
+        builder.Services.AddSingleton(limits);
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(sp => new LimitsMetrics(sp.GetRequiredService<FanoutMetrics>().Meter));
+        builder.Services.AddSingleton<CallLimiter>();
+        builder.Services.AddSingleton<ConnectionAdmission>();
+        builder.Services.AddSingleton<LimitsHubFilter>();
         builder.Services.AddSignalR(options =>
         {
+            // In this order: the limits run inside the error filter, which turns their refusals into
+            // "rate_limited: ... retryAfterMs=n" like any RoomException.
             options.AddFilter<RoomErrorFilter>();
-            // Hub methods take a handful of short strings (a 500-character chat line is at most ~3 KB even fully
-            // \u-escaped). 16 KB leaves room for that and for clearly-wrong-but-parseable input (a 10 KB room id
-            // gets invalid_room); a bigger frame is abuse and closes the connection.
-            options.MaximumReceiveMessageSize = 16 * 1024;
+            options.AddFilter<LimitsHubFilter>();
+
+            // Limits:MaxMessageBytes (16 KB): hub methods take a handful of short strings (a 500-character chat line
+            // is at most ~3 KB even fully \u-escaped). 16 KB leaves room for that and for clearly-wrong-but-parseable
+            // input (a 10 KB room id gets invalid_room); a bigger frame is abuse and closes the connection.
+            options.MaximumReceiveMessageSize = limits.MaxMessageBytes;
+
+            // One slot more than the calls a connection may have in progress: LimitsHubFilter refuses the extra call
+            // at once, so SignalR never stops reading a connection behind slow calls (see LimitsHubFilter).
+            options.MaximumParallelInvocationsPerClient = limits.MaxPendingInvocations + 1;
         });
         builder.Services.RemoveAll<IHubProtocol>();
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IHubProtocol, CodedJsonHubProtocol>());
@@ -55,11 +73,16 @@ public static class GatewaySetup
     public static WebApplication MapRoomGateway(this WebApplication app)
     {
         app.UseWebSockets();
+
+        // Connection caps before anything spends on the request (token validation included).
+        app.UseMiddleware<ConnectionCapMiddleware>();
         app.UseTokenRejection();
         app.UseAuthentication();
         app.MapLiveImHealth();
         app.MapLiveImMetrics();
-        app.MapHub<RoomHub>(HubPath);
+        // WebSockets only (docs/protocol.md): a connection is then exactly one request, which is what the connection
+        // caps count; a long-polling connection would be a series of requests that no cap could see.
+        app.MapHub<RoomHub>(HubPath, options => options.Transports = HttpTransportType.WebSockets);
         return app;
     }
 }

@@ -10,8 +10,9 @@ namespace LiveIm.LoadTest.Clients;
 internal sealed class Publisher : IAsyncDisposable
 {
     /// <summary>
-    /// Invocations in flight per publisher. Servers run one hub invocation per connection at a time (SignalR's
-    /// MaximumParallelInvocationsPerClient = 1), so more in flight only queues at the server; 256 keeps the pipe full
+    /// Invocations in flight per publisher. The stock hub runs one hub invocation per connection at a time (SignalR's
+    /// MaximumParallelInvocationsPerClient = 1), so more in flight only queues at the server (the LiveIm target is
+    /// configured to run all 256, see LiveImTarget: its gateway refuses what it cannot run); 256 keeps the pipe full
     /// at any rate a connection can carry while bounding what a stalled server can pile up.
     /// </summary>
     private const int MaxInFlight = 256;

@@ -103,7 +103,29 @@ internal sealed class LiveImTarget : BenchTarget
         progress($"  starting RoomService on port {roomServicePort}");
         _roomService = ChildProcess.StartDotnet("roomservice", roomServiceDll, [], roomServiceEnv);
 
-        var gatewayEnv = new Dictionary<string, string>(shared) { ["Gateway__Id"] = "bench-gw" };
+        var gatewayEnv = new Dictionary<string, string>(shared)
+        {
+            ["Gateway__Id"] = "bench-gw",
+
+            // The bench measures fan-out, not admission, so the gateway's own limits are opened up (as the room chat
+            // budget is above): one host plays every client (per-IP cap), receivers join in one storm (join
+            // admission), a few publishers send the whole room's traffic (per-connection rates) with up to 256 calls
+            // in flight each (Publisher.MaxInFlight; one more than the gateway allows in progress would be refused
+            // rather than queued). Unknown to builds without the limits.
+            ["Limits__MaxConnections"] = "1000000",
+            ["Limits__MaxConnectionsPerIp"] = "1000000",
+            ["Limits__JoinsPerSecond"] = "1000000",
+            ["Limits__JoinsBurst"] = "1000000",
+            ["Limits__JoinPerSecond"] = "1000000",
+            ["Limits__JoinBurst"] = "1000000",
+            ["Limits__ChatPerSecond"] = "1000000",
+            ["Limits__ChatBurst"] = "1000000",
+            ["Limits__GiftPerSecond"] = "1000000",
+            ["Limits__GiftBurst"] = "1000000",
+            ["Limits__LikePerSecond"] = "1000000",
+            ["Limits__LikeBurst"] = "1000000",
+            ["Limits__MaxPendingInvocations"] = "256",
+        };
         if (_options.TickMs is { } tick)
         {
             // A fixed tick: the shortest and the longest the same (otherwise the gateway sizes it by room size).

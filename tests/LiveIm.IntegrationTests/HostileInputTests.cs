@@ -193,7 +193,7 @@ public sealed class HostileInputTests
     /// meaning: the gateway answers each call at once (a result or <c>rate_limited</c>), closes each attacker with
     /// <c>flood</c>, admits no more lines than the limits allow, and its memory stays bounded (printed).
     /// </summary>
-    [Fact(Skip = "until the gateway limits (branch gw-limits) are merged")]
+    [Fact]
     public async Task A_chat_flood_beyond_every_limit_is_refused_then_closed_and_memory_stays_bounded()
     {
         var room = NewRoom();

@@ -27,9 +27,25 @@ public class LiveImCluster : IAsyncLifetime
     private readonly string _contentRoot = Directory.CreateTempSubdirectory("liveim-it").FullName;
 
     public LiveImCluster()
-        : this(new Dictionary<string, string?>())
+        : this(LimitsOutOfTheWay)
     {
     }
+
+    /// <summary>
+    /// The shared cluster's tests exercise other layers and send in bulk from one connection (60 calls at once, a join
+    /// polled every 50 ms, chat storms), so the gateway's per-connection limits are set out of their way here.
+    /// Fixtures built with overrides (LimitsCluster, GatewayDoorCluster) keep the production defaults.
+    /// </summary>
+    private static readonly IReadOnlyDictionary<string, string?> LimitsOutOfTheWay = new Dictionary<string, string?>
+    {
+        ["Limits:ChatPerSecond"] = "100000", ["Limits:ChatBurst"] = "100000",
+        ["Limits:GiftPerSecond"] = "100000", ["Limits:GiftBurst"] = "100000",
+        ["Limits:LikePerSecond"] = "100000", ["Limits:LikeBurst"] = "100000",
+        ["Limits:JoinPerSecond"] = "100000", ["Limits:JoinBurst"] = "100000",
+        ["Limits:ModerationPerSecond"] = "100000", ["Limits:ModerationBurst"] = "100000",
+        ["Limits:OtherPerSecond"] = "100000", ["Limits:OtherBurst"] = "100000",
+        ["Limits:MaxPendingInvocations"] = "256",
+    };
 
     /// <summary>A cluster whose every process gets <paramref name="overrides"/> on top of the settings below (a test
     /// fixture with low limits, say).</summary>

@@ -1,0 +1,131 @@
+using LiveIm.Core.Events;
+
+namespace LiveIm.Client.Alignment;
+
+// Seeks backward: a new pass, and a fetch of what playback will go through again.
+public sealed partial class PlaybackAligner
+{
+    // Which fetch is current: a seek of any kind bumps it, and results of an older fetch are dropped (their events were
+    // released once already, in an earlier pass, so nothing goes missing).
+    private long _replayGeneration;
+    private CancellationTokenSource? _replayCancel;
+    private Task _pendingReplay = Task.CompletedTask;
+
+    /// <summary>Raised when the replay source fails; the aligner carries on without the replayed events.</summary>
+    public event Action<ReplayFailure>? ReplayFailed;
+
+    /// <summary>
+    /// The last replay fetch started by a seek backward: completes when its events have been merged, or it failed or
+    /// was abandoned. Never faults because of the replay source.
+    /// </summary>
+    public Task PendingReplay
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _pendingReplay;
+            }
+        }
+    }
+
+    // Under the lock.
+    private ReplayRequest? SeekBackward(PlaybackPosition previous, PlaybackPosition position)
+    {
+        CancelReplay();
+        _position = position;
+
+        // The window playback will go through again: up to where it was, or, coming back from a later epoch, to the end
+        // of this one (the aligner does not know where that epoch ended).
+        var toMs = previous.Epoch == position.Epoch ? previous.StreamMs : long.MaxValue;
+
+        // A new pass: what was released in the window may be released once more, when playback reaches it again.
+        _released.Forget(position.Epoch, position.StreamMs, toMs);
+        if (_options.Replay is null)
+        {
+            return null;
+        }
+
+        _replayRequests++;
+        _replayCancel = new CancellationTokenSource();
+        return new ReplayRequest(_replayGeneration, position.Epoch, position.StreamMs, toMs, _replayCancel.Token);
+    }
+
+    // Under the lock. The source is not disposed: a CancellationTokenSource without a timer holds nothing but memory,
+    // and disposing it here could race with the fetch registering on its token.
+    private void CancelReplay()
+    {
+        _replayGeneration++;
+        var cancel = _replayCancel;
+        _replayCancel = null;
+        cancel?.Cancel();
+    }
+
+    // Outside the lock (the source's synchronous part, and a synchronous merge, may take a while).
+    private Task StartReplay(ReplayRequest? request)
+    {
+        if (request is null)
+        {
+            return Task.CompletedTask;
+        }
+
+        var task = RunReplayAsync(request);
+        lock (_gate)
+        {
+            if (_replayGeneration == request.Generation)
+            {
+                _pendingReplay = task;
+            }
+        }
+
+        return task;
+    }
+
+    private async Task RunReplayAsync(ReplayRequest request)
+    {
+        IReadOnlyList<RoomEvent>? events;
+        try
+        {
+            events = await _options.Replay!(request.Epoch, request.FromMs, request.ToMs, request.Cancel).ConfigureAwait(false)
+                ?? throw new InvalidOperationException("The replay source returned null instead of a list of events.");
+        }
+        catch (OperationCanceledException) when (request.Cancel.IsCancellationRequested)
+        {
+            return;
+        }
+#pragma warning disable CA1031 // The replay source is the caller's code: whatever it throws is reported, never fatal.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            var failure = new ReplayFailure(request.Epoch, request.FromMs, request.ToMs, ex);
+            lock (_gate)
+            {
+                _replayFailures++;
+                if (_replayGeneration == request.Generation)
+                {
+                    _replayCancel = null;
+                }
+            }
+
+            ReplayFailed?.Invoke(failure);
+            return;
+        }
+
+        lock (_gate)
+        {
+            if (_replayGeneration != request.Generation)
+            {
+                return;
+            }
+
+            _replayCancel = null;
+
+            // Playback moved on during the fetch: what it passed is due at once, the rest is held.
+            Take(events, replayed: true);
+        }
+
+        Deliver();
+    }
+
+    private sealed record ReplayRequest(long Generation, long Epoch, long FromMs, long ToMs, CancellationToken Cancel);
+}

@@ -5,9 +5,13 @@ namespace LiveIm.Client.Alignment;
 // Seeks backward: a new pass, and a fetch of what playback will go through again.
 public sealed partial class PlaybackAligner
 {
-    // Which fetch is current: a seek of any kind bumps it, and results of an older fetch are dropped (their events were
-    // released once already, in an earlier pass, so nothing goes missing).
+    // Which fetch is current: each seek backward bumps it, and the results of an older fetch are dropped (the newer
+    // fetch's window reaches as far, see SeekBackward).
     private long _replayGeneration;
+
+    // A seek forward passed some of the window while it was being fetched: what the fetch brings back behind
+    // playback is released as skipped rather than due.
+    private bool _skippedDuringReplay;
     private CancellationTokenSource? _replayCancel;
     private Task _pendingReplay = Task.CompletedTask;
 
@@ -35,9 +39,12 @@ public sealed partial class PlaybackAligner
         CancelReplay();
         _position = position;
 
-        // The window playback will go through again: up to where it was, or, coming back from a later epoch, to the end
-        // of this one (the aligner does not know where that epoch ended).
-        var toMs = previous.Epoch == position.Epoch ? previous.StreamMs : long.MaxValue;
+        // The window playback will go through again: up to the furthest it had been (not just the previous position:
+        // after two seeks back in a row, or a seek back then forward then back, everything up to there was released in
+        // an earlier pass), or, if that was in a later epoch, to the end of this one (the aligner does not know where
+        // that epoch ended).
+        var furthest = _furthest ?? previous;
+        var toMs = furthest.Epoch == position.Epoch ? furthest.StreamMs : long.MaxValue;
 
         // A new pass: what was released in the window may be released once more, when playback reaches it again.
         _released.Forget(position.Epoch, position.StreamMs, toMs);
@@ -47,6 +54,7 @@ public sealed partial class PlaybackAligner
         }
 
         _replayRequests++;
+        _skippedDuringReplay = false;
         _replayCancel = new CancellationTokenSource();
         return new ReplayRequest(_replayGeneration, position.Epoch, position.StreamMs, toMs, _replayCancel.Token);
     }
@@ -120,8 +128,9 @@ public sealed partial class PlaybackAligner
 
             _replayCancel = null;
 
-            // Playback moved on during the fetch: what it passed is due at once, the rest is held.
-            Take(events, replayed: true);
+            // Playback moved on during the fetch: what it passed is released at once (as skipped if a seek forward
+            // passed it), the rest is held.
+            Take(events, replayed: true, _skippedDuringReplay ? ReleaseKind.Skipped : ReleaseKind.Due);
         }
 
         Deliver();

@@ -24,6 +24,9 @@ public sealed partial class PlaybackAligner : IDisposable
     private readonly HashSet<long> _heldIds = [];
     private readonly ReleasedIds _released;
     private PlaybackPosition? _position;
+
+    // The furthest position playback has reached (a seek backward does not lower it): the end of a replay window.
+    private PlaybackPosition? _furthest;
     private long _arrivals;
 
     private long _received;
@@ -94,7 +97,7 @@ public sealed partial class PlaybackAligner : IDisposable
         ArgumentNullException.ThrowIfNull(batch);
         lock (_gate)
         {
-            Take(batch, replayed: false);
+            Take(batch, replayed: false, ReleaseKind.Due);
         }
 
         Deliver();
@@ -122,7 +125,6 @@ public sealed partial class PlaybackAligner : IDisposable
             }
             else if (position.Epoch > previous.Epoch)
             {
-                CancelReplay();
                 MoveTo(position, ReleaseKind.Due);
             }
             else if (position.Epoch < previous.Epoch)
@@ -135,7 +137,6 @@ public sealed partial class PlaybackAligner : IDisposable
                 var step = (Int128)position.StreamMs - previous.StreamMs;
                 if (step > _options.ForwardSeekThresholdMs)
                 {
-                    CancelReplay();
                     MoveTo(position, ReleaseKind.Skipped);
                 }
                 else if (step >= 0)
@@ -158,10 +159,10 @@ public sealed partial class PlaybackAligner : IDisposable
     /// <summary>
     /// The user sought to <paramref name="position"/> (no thresholds). Forward: everything held up to it is released as
     /// one <see cref="ReleaseKind.Skipped"/> batch. Backward: a new pass begins; the replay source is asked for the
-    /// events of [position, previous position] in the position's epoch (to the end of the epoch when the previous
-    /// position was in a later one), which are held and released again as playback moves on. Either way a replay still
-    /// being fetched is abandoned. The task completes when the replay (if any) has been merged or has failed; it never
-    /// faults because of the replay source (failures go to <see cref="ReplayFailed"/>).
+    /// events of [position, furthest position playback reached] in the position's epoch (to the end of the epoch when
+    /// playback had reached a later one), which are held and released again as playback moves on; a replay still being
+    /// fetched is abandoned (the new window covers it). The task completes when the replay (if any) has been merged or
+    /// has failed; it never faults because of the replay source (failures go to <see cref="ReplayFailed"/>).
     /// </summary>
     public Task Seek(PlaybackPosition position)
     {
@@ -174,7 +175,6 @@ public sealed partial class PlaybackAligner : IDisposable
             }
             else if (position > previous)
             {
-                CancelReplay();
                 MoveTo(position, ReleaseKind.Skipped);
             }
             else if (position < previous)
@@ -217,8 +217,9 @@ public sealed partial class PlaybackAligner : IDisposable
         }
     }
 
-    // Adds events under the lock: the one path for live and replayed events, so both obey the same rules.
-    private void Take(IReadOnlyList<RoomEvent> batch, bool replayed)
+    // Adds events under the lock: the one path for live and replayed events, so both obey the same rules. Events due
+    // at once go out as dueKind (Skipped for replayed events that a seek forward passed while they were fetched).
+    private void Take(IReadOnlyList<RoomEvent> batch, bool replayed, ReleaseKind dueKind)
     {
         List<RoomEvent>? due = null;
         foreach (var e in batch)
@@ -268,7 +269,7 @@ public sealed partial class PlaybackAligner : IDisposable
             }
         }
 
-        Queue(due, ReleaseKind.Due);
+        Queue(due, dueKind);
 
         // The bound: the oldest held are the next due anyway, so releasing them early misplaces them the least.
         List<RoomEvent>? early = null;
@@ -284,6 +285,16 @@ public sealed partial class PlaybackAligner : IDisposable
     private void MoveTo(PlaybackPosition position, ReleaseKind kind)
     {
         _position = position;
+        if (_furthest is not { } furthest || position > furthest)
+        {
+            _furthest = position;
+        }
+
+        if (kind == ReleaseKind.Skipped)
+        {
+            _skippedDuringReplay = true;
+        }
+
         List<RoomEvent>? released = null;
         while (_held.TryPeek(out var e, out var next) && next.IsDueAt(position))
         {

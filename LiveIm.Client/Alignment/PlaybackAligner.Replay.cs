@@ -15,7 +15,10 @@ public sealed partial class PlaybackAligner
     private CancellationTokenSource? _replayCancel;
     private Task _pendingReplay = Task.CompletedTask;
 
-    /// <summary>Raised when the replay source fails; the aligner carries on without the replayed events.</summary>
+    /// <summary>
+    /// Raised when the replay source fails (on the thread that saw the failure: the seeking call's, or the fetch's
+    /// continuation); the aligner carries on without the replayed events.
+    /// </summary>
     public event Action<ReplayFailure>? ReplayFailed;
 
     /// <summary>
@@ -34,20 +37,36 @@ public sealed partial class PlaybackAligner
     }
 
     // Under the lock.
-    private ReplayRequest? SeekBackward(PlaybackPosition previous, PlaybackPosition position)
+    private ReplayRequest? SeekBackward(PlaybackPosition position)
+    {
+        _position = position;
+        return RequestReplay(position);
+    }
+
+    // Under the lock: playback moves into a later epoch. If it had been there before (then sought back into an older
+    // one), what it saw there was released in an earlier pass and the replay of the older epoch did not cover it:
+    // replay it as after a seek backward.
+    private ReplayRequest? EnterLaterEpoch(PlaybackPosition position, ReleaseKind kind)
+    {
+        var revisit = _furthest is { } furthest && furthest > position;
+        MoveTo(position, kind);
+        return revisit ? RequestReplay(position) : null;
+    }
+
+    // Under the lock: a new pass from `from`.
+    private ReplayRequest? RequestReplay(PlaybackPosition from)
     {
         CancelReplay();
-        _position = position;
 
         // The window playback will go through again: up to the furthest it had been (not just the previous position:
         // after two seeks back in a row, or a seek back then forward then back, everything up to there was released in
         // an earlier pass), or, if that was in a later epoch, to the end of this one (the aligner does not know where
         // that epoch ended).
-        var furthest = _furthest ?? previous;
-        var toMs = furthest.Epoch == position.Epoch ? furthest.StreamMs : long.MaxValue;
+        var furthest = _furthest ?? from;
+        var toMs = furthest.Epoch == from.Epoch ? furthest.StreamMs : long.MaxValue;
 
         // A new pass: what was released in the window may be released once more, when playback reaches it again.
-        _released.Forget(position.Epoch, position.StreamMs, toMs);
+        _released.Forget(from.Epoch, from.StreamMs, toMs);
         if (_options.Replay is null)
         {
             return null;
@@ -56,7 +75,7 @@ public sealed partial class PlaybackAligner
         _replayRequests++;
         _skippedDuringReplay = false;
         _replayCancel = new CancellationTokenSource();
-        return new ReplayRequest(_replayGeneration, position.Epoch, position.StreamMs, toMs, _replayCancel.Token);
+        return new ReplayRequest(_replayGeneration, from.Epoch, from.StreamMs, toMs, _replayCancel.Token);
     }
 
     // Under the lock. The source is not disposed: a CancellationTokenSource without a timer holds nothing but memory,

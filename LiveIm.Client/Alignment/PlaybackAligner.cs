@@ -112,7 +112,8 @@ public sealed partial class PlaybackAligner : IDisposable
     /// released as one <see cref="ReleaseKind.Skipped"/> batch. A step back of more than
     /// <see cref="PlaybackAlignerOptions.BackwardSeekThresholdMs"/>, or into an older epoch, is a seek backward (a
     /// replay is fetched, see <see cref="PendingReplay"/>); a smaller step back is ignored. Entering a newer epoch is
-    /// the stream restarting: the older epochs' held events are due.
+    /// the stream restarting: the older epochs' held events are due (and if playback had been in that epoch before a
+    /// seek back, what it had seen there is replayed).
     /// </summary>
     public void UpdatePosition(PlaybackPosition position)
     {
@@ -125,11 +126,11 @@ public sealed partial class PlaybackAligner : IDisposable
             }
             else if (position.Epoch > previous.Epoch)
             {
-                MoveTo(position, ReleaseKind.Due);
+                replay = EnterLaterEpoch(position, ReleaseKind.Due);
             }
             else if (position.Epoch < previous.Epoch)
             {
-                replay = SeekBackward(previous, position);
+                replay = SeekBackward(position);
             }
             else
             {
@@ -145,7 +146,7 @@ public sealed partial class PlaybackAligner : IDisposable
                 }
                 else if (-step > _options.BackwardSeekThresholdMs)
                 {
-                    replay = SeekBackward(previous, position);
+                    replay = SeekBackward(position);
                 }
 
                 // else: jitter backwards; playback stays where it was (what was released stays released).
@@ -173,13 +174,17 @@ public sealed partial class PlaybackAligner : IDisposable
             {
                 MoveTo(position, ReleaseKind.Due);
             }
+            else if (position.Epoch > previous.Epoch)
+            {
+                replay = EnterLaterEpoch(position, ReleaseKind.Skipped);
+            }
             else if (position > previous)
             {
                 MoveTo(position, ReleaseKind.Skipped);
             }
             else if (position < previous)
             {
-                replay = SeekBackward(previous, position);
+                replay = SeekBackward(position);
             }
         }
 

@@ -173,6 +173,22 @@ public sealed class SeekTests
     }
 
     [Fact]
+    public void Coming_back_into_an_epoch_playback_had_reached_before_a_seek_back_replays_what_it_saw_there()
+    {
+        var replay = new FakeReplay([Ev.At(1, 2_000, epoch: 2), Ev.At(2, 4_000, epoch: 2)]);
+        var aligner = new PlaybackAligner(new PlaybackAlignerOptions { Replay = replay.Fetch });
+        var log = new ReleaseLog(aligner);
+        aligner.UpdatePosition(new PlaybackPosition(2, 5_000));
+        aligner.UpdatePosition(new PlaybackPosition(1, 30_000));
+
+        aligner.UpdatePosition(new PlaybackPosition(2, 0));
+
+        Assert.Equal((2L, 0L, 5_000L), (replay.Calls[1].Epoch, replay.Calls[1].FromMs, replay.Calls[1].ToMs));
+        aligner.UpdatePosition(new PlaybackPosition(2, 2_000));
+        Assert.Equal([1L], log.Ids);
+    }
+
+    [Fact]
     public async Task A_second_seek_back_abandons_the_first_replay_and_asks_up_to_where_playback_had_been()
     {
         var stream = Stream(60_000);

@@ -72,6 +72,52 @@ public sealed class HostileInputTests
     }
 
     [Fact]
+    public void Released_ids_are_remembered_up_to_RememberedIds_then_the_oldest_are_forgotten()
+    {
+        var aligner = new PlaybackAligner(new PlaybackAlignerOptions { RememberedIds = 2 });
+        var log = new ReleaseLog(aligner);
+
+        aligner.Add([Ev.NoClock(1), Ev.NoClock(2), Ev.NoClock(3)]);
+        aligner.Add([Ev.NoClock(3), Ev.NoClock(2), Ev.NoClock(1)]);
+
+        Assert.Equal([1L, 2L, 3L, 1L], log.Ids);
+    }
+
+    [Fact]
+    public void Many_seeks_back_and_forth_keep_each_pass_complete_and_free_of_duplicates()
+    {
+        var stream = Enumerable.Range(1, 600).Select(i => Ev.At(i, i * 100L)).ToList();
+        var replay = new FakeReplay(stream);
+        var aligner = new PlaybackAligner(new PlaybackAlignerOptions { Replay = replay.Fetch, RememberedIds = 100 });
+        var log = new ReleaseLog(aligner);
+        aligner.Add(stream);
+        var rng = new Random(3);
+        long ms = 0;
+        for (var seek = 0; seek < 50; seek++)
+        {
+            log.Clear();
+            var target = rng.Next(0, 600) * 100L;
+            if (target < ms)
+            {
+                // Explicitly: a step back of 1 s or less through UpdatePosition is jitter, not a seek.
+                _ = aligner.Seek(new PlaybackPosition(1, target));
+            }
+
+            for (ms = target; ms <= target + 5_000; ms += 100)
+            {
+                aligner.UpdatePosition(new PlaybackPosition(1, ms));
+            }
+
+            ms -= 100;
+            var ids = log.Ids;
+            Assert.Equal(ids.Distinct(), ids);
+
+            // And nothing playback went through is missing from the pass.
+            Assert.All(stream.Where(e => e.StreamTs > target && e.StreamTs <= ms), e => Assert.Contains(e.Id, ids));
+        }
+    }
+
+    [Fact]
     public void Online_counts_all_carry_id_0_and_are_never_taken_for_duplicates()
     {
         var aligner = new PlaybackAligner();

@@ -257,6 +257,80 @@ public sealed class HostileInputTests
         await watch.VerifyAsync(tried);
     }
 
+    /// <summary>
+    /// A thousand connections with a join each, in about a second, from one address: the gateway admits up to its
+    /// per-address cap, refuses the rest at the door with 429 and a retry hint (no hang, no timeout), the joined ones
+    /// work, and the address can connect again once they are gone.
+    /// </summary>
+    [Fact]
+    public async Task A_thousand_joins_a_second_from_one_address_are_capped_at_the_door()
+    {
+        var room = NewRoom();
+        await using var watch = await GiftWatch.StartAsync(_cluster, room);
+        var tried = new AttackLog(_output);
+        var sockets = new System.Collections.Concurrent.ConcurrentBag<RawHubSocket>();
+        int joined = 0, refused429 = 0;
+        var other = new System.Collections.Concurrent.ConcurrentBag<string>();
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        await Parallel.ForAsync(0, 1000, new ParallelOptions { MaxDegreeOfParallelism = 64 }, async (_, ct) =>
+        {
+            var socket = new RawHubSocket();
+            sockets.Add(socket);
+            try
+            {
+                await socket.ConnectAsync(_cluster.Target.Url, null, Timeout());
+                await socket.JoinAsync(room, Timeout());
+                Interlocked.Increment(ref joined);
+            }
+            catch (Exception) when (socket.RefusedStatus == 429)
+            {
+                Interlocked.Increment(ref refused429);
+            }
+            catch (Exception ex)
+            {
+                other.Add(socket.RefusedStatus != 0 ? "HTTP " + socket.RefusedStatus : ex.GetType().Name + ": " + ex.Message);
+            }
+        });
+        tried.Add($"1,000 connect+join attempts from 127.0.0.1 in {started.Elapsed.TotalSeconds:0.0} s", $"{joined} joined, {refused429} refused with 429, other: [{string.Join(", ", other.Distinct())}]");
+        Assert.Empty(other);
+        Assert.Equal(1000, joined + refused429);
+        Assert.InRange(joined, 1, 200); // Limits:MaxConnectionsPerIp (the neighbour holds one of the 200)
+        Assert.True(refused429 >= 800);
+
+        // The door's answer, as a plain HTTP client sees it.
+        using (var http = new HttpClient { BaseAddress = _cluster.Target.Url })
+        {
+            var response = await http.PostAsync("/hubs/room/negotiate?negotiateVersion=1", null);
+            var body = await response.Content.ReadAsStringAsync();
+            tried.Add("negotiate while the address is at its cap", $"HTTP {(int)response.StatusCode}, Retry-After {response.Headers.RetryAfter?.Delta?.TotalSeconds}s, \"{body}\"");
+            Assert.Equal(429, (int)response.StatusCode);
+            Assert.NotNull(response.Headers.RetryAfter?.Delta);
+            Assert.Matches(@"^rate_limited: .* retryAfterMs=\d+$", body);
+        }
+
+        foreach (var socket in sockets)
+        {
+            await socket.DisposeAsync();
+        }
+
+        // Gone: the address's count falls back and it may connect again.
+        await Eventually.TrueAsync(async () =>
+        {
+            await using var again = new RawHubSocket();
+            try
+            {
+                await again.ConnectAsync(_cluster.Target.Url, null, Timeout());
+                return true;
+            }
+            catch (Exception) when (again.RefusedStatus == 429)
+            {
+                return false;
+            }
+        }, TimeSpan.FromSeconds(15), "the address may connect again once its connections closed");
+        tried.Add("a new connection once they closed", "accepted");
+        await watch.VerifyAsync(tried);
+    }
+
     private sealed record FloodResult(int Sent, int Ok, int RateLimited, List<string> Other, string End);
 
     // Sends invocations without waiting for answers while a reader counts the answers, until the gateway closes the

@@ -28,6 +28,11 @@ public static class GatewaySetup
         builder.AddGatewayAuthentication();
         builder.AddLiveImBus("gateway:" + gateway.Id);
         builder.AddLiveImRedis();
+
+        // SignalR logs every failed hub call at Error with a stack trace, including each rate_limited and
+        // invalid_argument answer: a flooding client would write the gateway's logs for it. RoomErrorFilter logs the
+        // failures that are ours (unexpected exceptions); client errors are counted in the metrics instead.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.SignalR.Internal.DefaultHubDispatcher", LogLevel.Critical);
         builder.Services.AddSingleton(gateway);
         var fanout = builder.Configuration.GetSection("Fanout").Get<FanoutOptions>() ?? new FanoutOptions();
         fanout.Validate();

@@ -2,6 +2,7 @@ using System.Text.Json;
 using LiveIm.Core.Bus.Contracts;
 using LiveIm.Core.Errors;
 using LiveIm.Core.Rooms;
+using LiveIm.RoomService.Events;
 using LiveIm.RoomService.Stores;
 using Microsoft.Extensions.Options;
 
@@ -28,6 +29,14 @@ public sealed class RoomQueries
         if (request.LastSeq is < 0)
         {
             throw new RoomException(ErrorCodes.InvalidArgument, "lastSeq must be >= 0");
+        }
+
+        // A banned user may not join (as a viewer: a streamer or moderator of the room is never refused, their role
+        // comes from a signed token). Anonymous viewers carry no identity to ban.
+        if (request.From is { } from && !RoomInteractions.IsPrivileged(from) && !string.IsNullOrEmpty(from.UserId)
+            && await _store.IsBannedAsync(request.RoomId, from.UserId, cancellationToken))
+        {
+            throw RoomInteractions.Banned();
         }
 
         var onlineTask = _store.OnlineElsewhereAsync(request.RoomId, request.GatewayId ?? string.Empty, cancellationToken);

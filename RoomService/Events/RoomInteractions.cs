@@ -138,8 +138,9 @@ public sealed class RoomInteractions
     /// which answers it as a duplicate before any check, so a retry is never refused and never charged. A new gift
     /// takes one token of the sender's per-user gift rate (no exemption for streamers and moderators: gifts are not a
     /// moderation tool), then the append checks the ban and the room's gift rate atomically with the idempotency
-    /// record. Two first attempts racing each other are both charged (one becomes the duplicate): a token, never a
-    /// gift, is what such a race can cost. Muted users may still send gifts: a mute silences text, and a gift is a
+    /// record. A gift the room's rate refuses gets its user token back (the user did nothing wrong; the retry must
+    /// not pay twice). Two first attempts racing each other are both charged (one becomes the duplicate): a token,
+    /// never a gift, is what such a race can cost. Muted users may still send gifts: a mute silences text, and a gift is a
     /// paid act the streamer wants; a ban stops gifts too.
     /// </para>
     /// </summary>
@@ -169,9 +170,11 @@ public sealed class RoomInteractions
             Gift = new GiftInfo(request.GiftId, request.Count), ServerTs = now,
         };
         var key = RedisKeys.Gift(request.RoomId, request.From.UserId, request.ClientMsgId);
+        var charged = false;
         if (!await _store.IdempotencyRecordExistsAsync(key, cancellationToken))
         {
             await _userRates.TakeGiftAsync(request.From.UserId, now, cancellationToken);
+            charged = true;
         }
 
         var checks = new AppendChecks(request.From.UserId, IsPrivileged(request.From), now, _limits.RoomGifts);
@@ -181,6 +184,11 @@ public sealed class RoomInteractions
             case AppendRefusal.Banned:
                 throw Banned();
             case AppendRefusal.RoomRate:
+                if (charged)
+                {
+                    await _userRates.RefundGiftAsync(request.From.UserId, now, cancellationToken);
+                }
+
                 throw new RoomException(
                     ErrorCodes.RateLimited, $"the room's gift rate is exhausted ({_limits.RoomGiftsPerSecond:0.##}/s)", appended.RetryAfterMs);
         }

@@ -27,6 +27,10 @@ public sealed class UserRateLimiter
     /// <summary>Charges one gift to <paramref name="userId"/>, or throws <c>rate_limited</c>.</summary>
     public Task TakeGiftAsync(string userId, long nowMs, CancellationToken ct) => TakeAsync(userId, "gift", _options.UserGift, nowMs, ct);
 
+    /// <summary>Gives back the gift token of a gift the room then refused (its gift rate): the retry must not pay twice.</summary>
+    public Task RefundGiftAsync(string userId, long nowMs, CancellationToken ct) =>
+        _store.RefundRateAsync(RedisKeys.UserRate(userId, "gift"), nowMs, _options.UserGift, ct);
+
     private async Task TakeAsync(string userId, string kind, RateLimit limit, long nowMs, CancellationToken ct)
     {
         if (limit.IsOff)

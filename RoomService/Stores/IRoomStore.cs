@@ -35,6 +35,9 @@ public interface IRoomStore
     /// </summary>
     Task<long> TakeRateAsync(string key, long nowMs, Limits.RateLimit limit, CancellationToken cancellationToken);
 
+    /// <summary>Gives back one send taken with <see cref="TakeRateAsync"/> (a later check refused the send).</summary>
+    Task RefundRateAsync(string key, long nowMs, Limits.RateLimit limit, CancellationToken cancellationToken);
+
     /// <summary>True when the idempotency record <paramref name="idempotencyKey"/> exists (a retry of a known gift).</summary>
     Task<bool> IdempotencyRecordExistsAsync(string idempotencyKey, CancellationToken cancellationToken);
 

@@ -76,7 +76,20 @@ public sealed class RedisRoomStore : IRoomStore
         Guard(async () => limit.IsOff
             ? 0
             : (await _redis.EvalAsync(
-                RoomScripts.RateTake, new RedisArg[] { key }, new RedisArg[] { nowMs, limit.IntervalMs, Math.Max(1, limit.Burst) }, cancellationToken)).AsInt64());
+                RoomScripts.RateTake, new RedisArg[] { key }, new RedisArg[] { nowMs, limit.IntervalMs, Math.Max(1, limit.Burst), "take" }, cancellationToken)).AsInt64());
+
+    /// <inheritdoc />
+    public Task RefundRateAsync(string key, long nowMs, RateLimit limit, CancellationToken cancellationToken) =>
+        Guard(async () =>
+        {
+            if (!limit.IsOff)
+            {
+                await _redis.EvalAsync(
+                    RoomScripts.RateTake, new RedisArg[] { key }, new RedisArg[] { nowMs, limit.IntervalMs, Math.Max(1, limit.Burst), "refund" }, cancellationToken);
+            }
+
+            return true;
+        });
 
     /// <inheritdoc />
     public Task<bool> IdempotencyRecordExistsAsync(string idempotencyKey, CancellationToken cancellationToken) =>

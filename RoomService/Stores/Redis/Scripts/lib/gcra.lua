@@ -20,3 +20,19 @@ local function gcra(key, now, interval, burst)
   redis.call('SET', key, string.format('%.3f', new_tat), 'PX', math.ceil(new_tat - now))
   return 0
 end
+
+-- Gives one send back (the caller took it, then something after the take refused the send): TAT moves one interval
+-- back, never before now; a budget that is full again needs no key.
+local function gcra_refund(key, now, interval)
+  local tat = tonumber(redis.call('GET', key))
+  if tat == nil then
+    return 0
+  end
+  tat = tat - interval
+  if tat <= now then
+    redis.call('DEL', key)
+  else
+    redis.call('SET', key, string.format('%.3f', tat), 'PX', math.ceil(tat - now))
+  end
+  return 0
+end

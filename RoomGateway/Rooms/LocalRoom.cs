@@ -42,6 +42,16 @@ public sealed class LocalRoom : IDisposable
         }
     };
 
+    // Collects the members a ban closes (under each shard's lock; they are closed after the walk).
+    private static readonly MemberShards.Visitor<BanState> BanVisitor = static (RoomMember member, ref BanState state) =>
+    {
+        if (!member.Identity.IsAnonymous && state.UserIds.Contains(member.Identity.UserId)
+            && member.Identity.RoleIn(state.RoomId) == Roles.Viewer)
+        {
+            state.Found.Add(member);
+        }
+    };
+
     private readonly FanoutOptions _options;
     private readonly FanoutMetrics _metrics;
     private readonly MemberShards _members;
@@ -359,15 +369,6 @@ public sealed class LocalRoom : IDisposable
             _ = member.CloseAsync($"{ErrorCodes.Banned}: you are banned from room {RoomId}", allowReconnect: false);
         }
     }
-
-    private static readonly MemberShards.Visitor<BanState> BanVisitor = static (RoomMember member, ref BanState state) =>
-    {
-        if (!member.Identity.IsAnonymous && state.UserIds.Contains(member.Identity.UserId)
-            && member.Identity.RoleIn(state.RoomId) == Roles.Viewer)
-        {
-            state.Found.Add(member);
-        }
-    };
 
     private readonly record struct BanState(List<string> UserIds, string RoomId, List<RoomMember> Found);
 

@@ -6,7 +6,7 @@ using LiveIm.SignalR;
 namespace LiveIm.Client;
 
 /// <summary>
-/// A LiveIm room connection: join a room, send chat, gifts and likes, receive the room's events in order.
+/// A LiveIm room connection: join a room, send chat, gifts and likes, moderate (streamers and moderators), receive the room's events in order.
 /// Tracks the reliable seqs it has received (a window, so a late or reordered gift still counts) so that
 /// <see cref="ResumeAsync"/> after a reconnect gets exactly the missed gifts; drops a reliable event it already has.
 /// </summary>
@@ -121,6 +121,30 @@ public sealed class RoomClient : IAsyncDisposable
     /// <summary>Sends likes.</summary>
     public Task<LikeResult> SendLikeAsync(int count, CancellationToken cancellationToken = default) =>
         Call<LikeResult>("SendLike", [count], cancellationToken);
+
+    /// <summary>Mutes <paramref name="userId"/> in the joined room for <paramref name="seconds"/> (1 s .. 7 days). Streamer and moderators only.</summary>
+    public Task<ModerationResult> MuteAsync(string userId, int seconds, CancellationToken cancellationToken = default) =>
+        Call<ModerationResult>("Mute", [userId, seconds], cancellationToken);
+
+    /// <summary>Lifts a mute.</summary>
+    public Task<ModerationResult> UnmuteAsync(string userId, CancellationToken cancellationToken = default) =>
+        Call<ModerationResult>("Unmute", [userId], cancellationToken);
+
+    /// <summary>Bans <paramref name="userId"/> from the joined room; its connections in the room are closed.</summary>
+    public Task<ModerationResult> BanAsync(string userId, CancellationToken cancellationToken = default) =>
+        Call<ModerationResult>("Ban", [userId], cancellationToken);
+
+    /// <summary>Lifts a ban.</summary>
+    public Task<ModerationResult> UnbanAsync(string userId, CancellationToken cancellationToken = default) =>
+        Call<ModerationResult>("Unban", [userId], cancellationToken);
+
+    /// <summary>Slow mode: one chat line per viewer per <paramref name="seconds"/> (0 = off, at most 3600).</summary>
+    public Task<ModerationResult> SetSlowModeAsync(int seconds, CancellationToken cancellationToken = default) =>
+        Call<ModerationResult>("SetSlowMode", [seconds], cancellationToken);
+
+    /// <summary>Asks every client of the room to hide message <paramref name="id"/>.</summary>
+    public Task<ModerationResult> DeleteMessageAsync(long id, CancellationToken cancellationToken = default) =>
+        Call<ModerationResult>("DeleteMessage", [id], cancellationToken);
 
     /// <summary>Closes the connection.</summary>
     public Task StopAsync(CancellationToken cancellationToken = default) => _connection.StopAsync(cancellationToken);

@@ -11,3 +11,7 @@ public sealed record GiftResult(long Id, long Seq, string Status);
 
 /// <summary>Result of <c>SendLike</c>.</summary>
 public sealed record LikeResult(long Id, string Status);
+
+/// <summary>Result of a moderation call (<c>Mute</c>, <c>Unmute</c>, <c>Ban</c>, <c>Unban</c>, <c>SetSlowMode</c>,
+/// <c>DeleteMessage</c>): the id and reliable seq of the action's <c>system</c> event.</summary>
+public sealed record ModerationResult(long Id, long Seq);

@@ -3,6 +3,8 @@ using LiveIm.RoomService.Admin;
 using LiveIm.RoomService.Auth;
 using LiveIm.RoomService.Configuration;
 using LiveIm.RoomService.Events;
+using LiveIm.RoomService.Limits;
+using LiveIm.RoomService.Moderation;
 using LiveIm.RoomService.Publishing;
 using LiveIm.RoomService.Requests;
 using LiveIm.RoomService.Stores;
@@ -27,13 +29,22 @@ public static class RoomServiceSetup
                 o => o.BudgetPerSecond is >= 0 and <= ChatBudgetOptions.MaxBudgetPerSecond,
                 $"Chat:BudgetPerSecond must be between 0 (unlimited) and {ChatBudgetOptions.MaxBudgetPerSecond}")
             .ValidateOnStart();
+        builder.Services.AddOptions<SharedLimitsOptions>()
+            .Bind(builder.Configuration.GetSection(SharedLimitsOptions.Section))
+            .Validate(
+                o => o.IsValid(),
+                $"Limits:UserChatPerSecond, UserGiftPerSecond and RoomGiftsPerSecond must be between 0 (off) and {SharedLimitsOptions.MaxPerSecond}, "
+                + $"their bursts between 1 and {SharedLimitsOptions.MaxBurst}")
+            .ValidateOnStart();
         builder.AddLiveImBus("roomservice");
         builder.AddLiveImRedis();
         builder.Services.Configure<RoomStoreOptions>(builder.Configuration.GetSection("History"));
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<IRoomStore, RedisRoomStore>();
         builder.Services.AddSingleton<RoomEventPublisher>();
+        builder.Services.AddSingleton<UserRateLimiter>();
         builder.Services.AddSingleton<RoomInteractions>();
+        builder.Services.AddSingleton<RoomModeration>();
         builder.Services.AddSingleton<RoomQueries>();
         builder.Services.AddHostedService<RoomRequestListener>();
         return builder;

@@ -30,6 +30,9 @@ public static class Subjects
     /// <summary>Request: reliable-lane history after a seq (gateway repair after a bus outage).</summary>
     public const string History = "liveim.svc.history";
 
+    /// <summary>Request: a moderation action (mute, unmute, ban, unban, slow mode, delete) by a streamer or moderator.</summary>
+    public const string Moderate = "liveim.svc.moderate";
+
     /// <summary>The subject of a room's events. Throws for an invalid room id, so no caller can build a wildcard.</summary>
     public static string Room(string roomId)
     {

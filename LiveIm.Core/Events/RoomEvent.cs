@@ -40,6 +40,10 @@ public sealed record RoomEvent
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public int? Likes { get; init; }
 
+    /// <summary>Moderation events: the target and parameters of the action.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public ModerationInfo? Moderation { get; init; }
+
     /// <summary>Online count of the room.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public long? Online { get; init; }

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Buffers.Text;
+using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 using LiveIm.Core.Serialization;
 
@@ -63,6 +64,32 @@ public static class RoomEventJson
             if (e.Likes is { } likes)
             {
                 writer.WriteNumber("likes"u8, likes);
+            }
+
+            if (e.Moderation is { } moderation)
+            {
+                writer.WriteStartObject("moderation"u8);
+                if (moderation.UserId is { } userId)
+                {
+                    writer.WriteString("userId"u8, userId);
+                }
+
+                if (moderation.Seconds is { } seconds)
+                {
+                    writer.WriteNumber("seconds"u8, seconds);
+                }
+
+                if (moderation.Until is { } until)
+                {
+                    writer.WriteNumber("until"u8, until);
+                }
+
+                if (moderation.MessageId is { } messageId)
+                {
+                    writer.WriteNumber("messageId"u8, messageId);
+                }
+
+                writer.WriteEndObject();
             }
 
             if (e.Online is { } online)
@@ -184,6 +211,7 @@ public static class RoomEventJson
                         : reader.ValueTextEquals("gift"u8) ? RoomEventTypes.Gift
                         : reader.ValueTextEquals("likes"u8) ? RoomEventTypes.Likes
                         : reader.ValueTextEquals("online"u8) ? RoomEventTypes.Online
+                        : reader.ValueTextEquals("ban"u8) ? RoomEventTypes.Ban // the one moderation type the gateway acts on
                         : RoomEventTypes.Other;
                 }
                 else if (reader.ValueTextEquals("likes"u8))
@@ -228,6 +256,64 @@ public static class RoomEventJson
 
         envelope = new EventEnvelope(id, seq, lane, type ?? RoomEventTypes.Other, likes, serverTs);
         return true;
+    }
+
+    /// <summary>
+    /// Reads <c>moderation.userId</c> of a moderation event (the gateway, for <c>ban</c> events only: it must find
+    /// the banned user's connections). False when absent or malformed.
+    /// </summary>
+    public static bool TryReadModerationUserId(ReadOnlySpan<byte> json, [NotNullWhen(true)] out string? userId)
+    {
+        userId = null;
+        try
+        {
+            var reader = new Utf8JsonReader(json);
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                return false;
+            }
+
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                if (!reader.ValueTextEquals("moderation"u8))
+                {
+                    reader.Read();
+                    reader.Skip();
+                    continue;
+                }
+
+                reader.Read();
+                if (reader.TokenType != JsonTokenType.StartObject)
+                {
+                    return false;
+                }
+
+                while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+                {
+                    if (reader.ValueTextEquals("userId"u8))
+                    {
+                        reader.Read();
+                        userId = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+                        return userId is { Length: > 0 };
+                    }
+
+                    reader.Read();
+                    reader.Skip();
+                }
+
+                return false;
+            }
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
+
+        return false;
     }
 
     private static int Copy(ReadOnlySpan<byte> source, Span<byte> destination)

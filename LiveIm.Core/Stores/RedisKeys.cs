@@ -3,7 +3,9 @@ namespace LiveIm.Core.Stores;
 /// <summary>
 /// Every Redis key LiveIm writes, in one place (docs/operations.md lists them with their lifetimes).
 /// All keys of a room share the hash tag <c>{room:&lt;id&gt;}</c>, so a Redis Cluster keeps a room's keys on one
-/// shard and the room's Lua scripts stay single-shard. Room ids are validated before they get here.
+/// shard and the room's Lua scripts stay single-shard. Room ids are validated before they get here. Per-user rate
+/// state uses the hash tag <c>{user:&lt;id&gt;}</c> instead: it is shared by every room and gateway of the user, so
+/// it is checked in its own script call (a script may only touch keys of one slot).
 /// </summary>
 public static class RedisKeys
 {
@@ -42,4 +44,25 @@ public static class RedisKeys
 
     /// <summary>Users who had a chat line admitted in one 1-second window: set of user ids.</summary>
     public static string ChatWindowSenders(string roomId, long window) => $"{Prefix}{{room:{roomId}}}:chat:{window}:senders";
+
+    /// <summary>Field of <see cref="RoomSettings"/>: slow mode, seconds between two chat lines of a viewer (absent or 0 = off).</summary>
+    public const string SlowModeField = "slowMode";
+
+    /// <summary>Users banned from the room: set of user ids, no TTL (until unbanned).</summary>
+    public static string Bans(string roomId) => $"{Prefix}{{room:{roomId}}}:bans";
+
+    /// <summary>A mute: string holding the ms time it ends, expiring then.</summary>
+    public static string Mute(string roomId, string userId) => $"{Prefix}{{room:{roomId}}}:mute:{userId}";
+
+    /// <summary>Slow mode: the ms time of the user's last admitted chat line, expiring after the slow-mode interval.</summary>
+    public static string SlowModeLast(string roomId, string userId) => $"{Prefix}{{room:{roomId}}}:slow:{userId}";
+
+    /// <summary>The room's gift rate (GCRA): string holding the theoretical arrival time in ms, expiring when idle.</summary>
+    public static string RoomGiftRate(string roomId) => $"{Prefix}{{room:{roomId}}}:rate:gift";
+
+    /// <summary>
+    /// A user's send rate of one kind (<c>chat</c>, <c>gift</c>) over all rooms, connections and gateways (GCRA):
+    /// string holding the theoretical arrival time in ms, expiring when idle. Hash tag <c>{user:&lt;id&gt;}</c>.
+    /// </summary>
+    public static string UserRate(string userId, string kind) => $"{Prefix}{{user:{userId}}}:rate:{kind}";
 }

@@ -98,6 +98,11 @@ internal sealed class LiveImTarget : BenchTarget
             // Every chat line is delivered: a room chat budget would sample lines away and the delivery check
             // (≥ 95 % of chat lines) would measure the budget, not the fan-out. Unknown to builds without the budget.
             ["Chat__BudgetPerSecond"] = "0",
+            // Likewise the shared rates: a handful of publishers send hundreds of lines or gifts a second, far above
+            // what one person may (per-user and room limits, RoomService/Limits). Unknown to builds without them.
+            ["Limits__UserChatPerSecond"] = "0",
+            ["Limits__UserGiftPerSecond"] = "0",
+            ["Limits__RoomGiftsPerSecond"] = "0",
         };
         SetUrls(roomServiceEnv, roomServicePort);
         progress($"  starting RoomService on port {roomServicePort}");

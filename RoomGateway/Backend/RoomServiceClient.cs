@@ -39,6 +39,9 @@ public sealed class RoomServiceClient
     public Task<HistoryReply> HistoryAsync(HistoryRequest request, CancellationToken ct) =>
         Call(Subjects.History, request, LiveImJson.Default.HistoryRequest, LiveImJson.Default.BusReplyHistoryReply, ct);
 
+    public Task<ModerateReply> ModerateAsync(ModerateRequest request, CancellationToken ct) =>
+        Call(Subjects.Moderate, request, LiveImJson.Default.ModerateRequest, LiveImJson.Default.BusReplyModerateReply, ct);
+
     private async Task<TReply> Call<TRequest, TReply>(
         string subject, TRequest request, JsonTypeInfo<TRequest> requestType, JsonTypeInfo<BusReply<TReply>> replyType, CancellationToken ct)
         where TReply : class

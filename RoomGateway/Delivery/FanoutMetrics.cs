@@ -25,6 +25,7 @@ public sealed class FanoutMetrics : IDisposable
     private long _ticks;
     private long _slowConsumerCloses;
     private long _degraded;
+    private long _banCloses;
 
     public FanoutMetrics()
     {
@@ -36,6 +37,7 @@ public sealed class FanoutMetrics : IDisposable
         _meter.CreateObservableCounter("liveim.gateway.frame_bytes", () => Interlocked.Read(ref _bytes), unit: "By", description: "Bytes of frames handed to connections");
         _meter.CreateObservableCounter("liveim.gateway.ticks", () => Interlocked.Read(ref _ticks), description: "Room ticks flushed (one frame build each)");
         _meter.CreateObservableCounter("liveim.gateway.slow_consumer_closes", () => Interlocked.Read(ref _slowConsumerCloses), description: "Connections closed with slow_consumer");
+        _meter.CreateObservableCounter("liveim.gateway.ban_closes", () => Interlocked.Read(ref _banCloses), description: "Connections closed because their user was banned from the room");
         _meter.CreateObservableCounter("liveim.gateway.chat_degraded", () => Interlocked.Read(ref _degraded), description: "Times a connection's backlog made it drop to the reliable lanes only");
         _meter.CreateObservableCounter("liveim.gateway.frame_buffers_rented", () => FramePool.RentedCount, description: "Pooled frame buffers rented");
         _meter.CreateObservableCounter("liveim.gateway.frame_buffers_returned", () => FramePool.ReturnedCount, description: "Pooled frame buffers returned");
@@ -66,6 +68,8 @@ public sealed class FanoutMetrics : IDisposable
     internal void Drop(LaneCounts counts, long times = 1) => Add(_dropped, counts, times);
 
     internal void SlowConsumerClosed() => Interlocked.Increment(ref _slowConsumerCloses);
+
+    internal void BanClosed() => Interlocked.Increment(ref _banCloses);
 
     internal void WentDegraded() => Interlocked.Increment(ref _degraded);
 

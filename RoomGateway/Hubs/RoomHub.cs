@@ -1,5 +1,7 @@
 using LiveIm.Core.Bus.Contracts;
 using LiveIm.Core.Errors;
+using LiveIm.Core.Events;
+using LiveIm.Core.Identity;
 using LiveIm.Core.Rooms;
 using LiveIm.RoomGateway.Backend;
 using LiveIm.RoomGateway.Rooms;
@@ -79,10 +81,88 @@ public sealed class RoomHub : Hub
         return _roomService.SendLikeAsync(new LikeRequest(roomId, member.Identity.SenderIn(roomId), count), Context.ConnectionAborted);
     }
 
+    /// <summary>Mutes <paramref name="userId"/> in the joined room for <paramref name="seconds"/> (streamer and moderators only).</summary>
+    public Task<ModerateReply> Mute(string userId, int seconds)
+    {
+        var (member, roomId) = Moderator();
+        RequireUserId(userId);
+        if (seconds is < 1 or > ModerationLimits.MaxMuteSeconds)
+        {
+            throw new RoomException(ErrorCodes.InvalidArgument, $"seconds must be between 1 and {ModerationLimits.MaxMuteSeconds}");
+        }
+
+        return Moderate(member, roomId, RoomEventTypes.Mute, userId, seconds);
+    }
+
+    /// <summary>Lifts a mute.</summary>
+    public Task<ModerateReply> Unmute(string userId) => ModerateUser(RoomEventTypes.Unmute, userId);
+
+    /// <summary>Bans <paramref name="userId"/> from the joined room: its connections in the room are closed on every gateway.</summary>
+    public Task<ModerateReply> Ban(string userId) => ModerateUser(RoomEventTypes.Ban, userId);
+
+    /// <summary>Lifts a ban.</summary>
+    public Task<ModerateReply> Unban(string userId) => ModerateUser(RoomEventTypes.Unban, userId);
+
+    /// <summary>Slow mode: one chat line per viewer per <paramref name="seconds"/> (0 = off).</summary>
+    public Task<ModerateReply> SetSlowMode(int seconds)
+    {
+        var (member, roomId) = Moderator();
+        if (seconds is < 0 or > ModerationLimits.MaxSlowModeSeconds)
+        {
+            throw new RoomException(ErrorCodes.InvalidArgument, $"seconds must be between 0 (off) and {ModerationLimits.MaxSlowModeSeconds}");
+        }
+
+        return Moderate(member, roomId, RoomEventTypes.SlowMode, seconds: seconds);
+    }
+
+    /// <summary>Tells every client of the room to hide message <paramref name="id"/>.</summary>
+    public Task<ModerateReply> DeleteMessage(long id)
+    {
+        var (member, roomId) = Moderator();
+        if (id < 1)
+        {
+            throw new RoomException(ErrorCodes.InvalidArgument, "id must be a message id (> 0)");
+        }
+
+        return Moderate(member, roomId, RoomEventTypes.Delete, messageId: id);
+    }
+
     public override Task OnConnectedAsync()
     {
         // The lifetime manager registered the member before this runs (GatewayHubLifetimeManager).
         return Task.CompletedTask;
+    }
+
+    private Task<ModerateReply> ModerateUser(string action, string userId)
+    {
+        var (member, roomId) = Moderator();
+        RequireUserId(userId);
+        return Moderate(member, roomId, action, userId);
+    }
+
+    // Not the connection's token: an action on its way completes even if the moderator's connection drops.
+    private Task<ModerateReply> Moderate(RoomMember member, string roomId, string action, string? userId = null, int? seconds = null, long? messageId = null) =>
+        _roomService.ModerateAsync(new ModerateRequest(roomId, member.Identity.SenderIn(roomId), action, userId, seconds, messageId), CancellationToken.None);
+
+    // The room's streamer or one of its moderators (the role is room-scoped: a streamer of another room is a viewer
+    // here). RoomService checks again.
+    private (RoomMember Member, string RoomId) Moderator()
+    {
+        var (member, roomId) = Sender();
+        if (member.Identity.RoleIn(roomId) is not (Roles.Streamer or Roles.Moderator))
+        {
+            throw new RoomException(ErrorCodes.Forbidden, "only the room's streamer and its moderators may moderate it");
+        }
+
+        return (member, roomId);
+    }
+
+    private static void RequireUserId(string userId)
+    {
+        if (!UserIds.IsValid(userId))
+        {
+            throw new RoomException(ErrorCodes.InvalidArgument, $"userId must be 1..{UserIds.MaxLength} characters without control characters");
+        }
     }
 
     private RoomMember Member() =>

@@ -1,4 +1,6 @@
+using LiveIm.Core.Errors;
 using LiveIm.Core.Events;
+using LiveIm.Core.Identity;
 using LiveIm.RoomGateway.Delivery;
 
 namespace LiveIm.RoomGateway.Rooms;
@@ -15,6 +17,12 @@ namespace LiveIm.RoomGateway.Rooms;
 /// Flush (timer or thread pool): build the frame once (and its reliable-only twin when the tick mixes lanes),
 /// then offer it to every member, shard by shard, in parallel for big rooms. Flushes of a room never overlap, so
 /// members see frames in order.
+/// </para>
+/// <para>
+/// Bans: a <c>ban</c> event (system lane) is a room event like any other, so every gateway with members of the
+/// room receives it once. The flush that delivers it then closes the banned user's connections in this room
+/// (<c>banned: ...</c>, no reconnect): the rest of the room sees the event first. Only a reference comparison of
+/// the event type is added to the receive path; the user id is read, and the members walked, for ban events only.
 /// </para>
 /// </summary>
 public sealed class LocalRoom : IDisposable
@@ -34,6 +42,16 @@ public sealed class LocalRoom : IDisposable
         }
     };
 
+    // Collects the members a ban closes (under each shard's lock; they are closed after the walk).
+    private static readonly MemberShards.Visitor<BanState> BanVisitor = static (RoomMember member, ref BanState state) =>
+    {
+        if (!member.Identity.IsAnonymous && state.UserIds.Contains(member.Identity.UserId)
+            && member.Identity.RoleIn(state.RoomId) == Roles.Viewer)
+        {
+            state.Found.Add(member);
+        }
+    };
+
     private readonly FanoutOptions _options;
     private readonly FanoutMetrics _metrics;
     private readonly MemberShards _members;
@@ -41,6 +59,7 @@ public sealed class LocalRoom : IDisposable
     private readonly Timer _timer;
     private readonly Action<object?> _flushCallback;
     private List<TickEvent> _pending = new();
+    private List<string>? _bans;
     private LikeTotal _likes;
     private bool _flushScheduled;
     private bool _flushRunning;
@@ -110,6 +129,10 @@ public sealed class LocalRoom : IDisposable
             else
             {
                 _pending.Add(new TickEvent(json, e.Seq, e.Lane));
+                if (ReferenceEquals(e.Type, RoomEventTypes.Ban))
+                {
+                    NoteBanLocked(json.Span);
+                }
             }
 
             ScheduleLocked();
@@ -130,6 +153,11 @@ public sealed class LocalRoom : IDisposable
                 {
                     _pending.Add(e);
                     fresh++;
+                    if (ReferenceEquals(e.Lane, Lane.System) && RoomEventJson.TryReadEnvelope(e.Json.Span, out var envelope)
+                        && ReferenceEquals(envelope.Type, RoomEventTypes.Ban))
+                    {
+                        NoteBanLocked(e.Json.Span); // a ban missed during a bus outage still closes its user
+                    }
                 }
             }
 
@@ -175,6 +203,7 @@ public sealed class LocalRoom : IDisposable
         List<TickEvent> events;
         LikeTotal likes;
         long online;
+        List<string>? bans;
         lock (_pendingGate)
         {
             if (_flushRunning || _disposed)
@@ -191,6 +220,8 @@ public sealed class LocalRoom : IDisposable
             _likes = default;
             online = _online != _onlineSent ? _online : -1;
             _onlineSent = _online;
+            bans = _bans;
+            _bans = null;
         }
 
         try
@@ -223,6 +254,11 @@ public sealed class LocalRoom : IDisposable
 
                 FanOut(start == 0 && end == events.Count ? events : events.GetRange(start, end - start));
                 start = end;
+            }
+
+            if (bans is not null)
+            {
+                CloseBanned(bans);
             }
         }
         finally
@@ -306,6 +342,35 @@ public sealed class LocalRoom : IDisposable
             }
         }
     }
+
+    // Under _pendingGate. The ban takes effect in the flush that delivers its event.
+    private void NoteBanLocked(ReadOnlySpan<byte> json)
+    {
+        if (RoomEventJson.TryReadModerationUserId(json, out var userId))
+        {
+            (_bans ??= new List<string>(1)).Add(userId);
+        }
+    }
+
+    // After the tick's frames were offered: the room (the banned user included, if it reads fast enough) has the
+    // ban event. A streamer or moderator of this room is never closed: their role comes from a signed token, and
+    // RoomService ignores a ban of them too. Walks the room once per ban tick, which is rare.
+    private void CloseBanned(List<string> userIds)
+    {
+        var state = new BanState(userIds, RoomId, new List<RoomMember>());
+        for (var shard = 0; shard < _members.ShardCount; shard++)
+        {
+            _members.ForEachInShard(shard, ref state, BanVisitor);
+        }
+
+        foreach (var member in state.Found)
+        {
+            _metrics.BanClosed();
+            _ = member.CloseAsync($"{ErrorCodes.Banned}: you are banned from room {RoomId}", allowReconnect: false);
+        }
+    }
+
+    private readonly record struct BanState(List<string> UserIds, string RoomId, List<RoomMember> Found);
 
     // Under _pendingGate.
     private void ScheduleLocked()

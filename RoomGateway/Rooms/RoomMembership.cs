@@ -43,7 +43,7 @@ public sealed class RoomMembership
             JoinReply reply;
             try
             {
-                reply = await _roomService.JoinAsync(new JoinRequest(roomId, lastSeq, _gateway.Id), ct);
+                reply = await _roomService.JoinAsync(new JoinRequest(roomId, lastSeq, _gateway.Id, member.Identity.IsAnonymous ? null : member.Identity.SenderIn(roomId)), ct);
             }
             catch
             {

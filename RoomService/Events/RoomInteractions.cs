@@ -5,6 +5,7 @@ using LiveIm.Core.Identity;
 using LiveIm.Core.Rooms;
 using LiveIm.Core.Stores;
 using LiveIm.RoomService.Configuration;
+using LiveIm.RoomService.Limits;
 using LiveIm.RoomService.Publishing;
 using LiveIm.RoomService.Stores;
 using Microsoft.Extensions.Options;
@@ -31,13 +32,19 @@ public sealed class RoomInteractions
     private readonly RoomEventPublisher _publisher;
     private readonly TimeProvider _time;
     private readonly ChatBudgetOptions _chat;
+    private readonly SharedLimitsOptions _limits;
+    private readonly UserRateLimiter _userRates;
 
-    public RoomInteractions(IRoomStore store, RoomEventPublisher publisher, TimeProvider time, IOptions<ChatBudgetOptions> chat)
+    public RoomInteractions(
+        IRoomStore store, RoomEventPublisher publisher, TimeProvider time, IOptions<ChatBudgetOptions> chat,
+        IOptions<SharedLimitsOptions> limits, UserRateLimiter userRates)
     {
         _store = store;
         _publisher = publisher;
         _time = time;
         _chat = chat.Value;
+        _limits = limits.Value;
+        _userRates = userRates;
     }
 
     /// <summary>
@@ -57,17 +64,37 @@ public sealed class RoomInteractions
         // One clock reading for the window and serverTs, so a line's serverTs tells which window admitted it
         // (a replay of a window shows exactly what viewers saw).
         var now = Now();
+        var privileged = IsPrivileged(request.From);
+
+        // The user's own rate first, in its own script call ({user:<id>} is another Redis Cluster slot than the
+        // room). Streamers and moderators of the room are exempt: chat is how they run the room (a moderator may
+        // need several warnings in a second during a raid), only a few signed tokens per room carry the role, and
+        // the gateway's per-connection limit still bounds each of their connections. A line the room then refuses
+        // (muted, slow mode, sampled) has used its token: the budget counts what a user sends, not what is shown.
+        if (!privileged)
+        {
+            await _userRates.TakeChatAsync(request.From.UserId, now, cancellationToken);
+        }
+
         var admission = await _store.AdmitChatAsync(
             request.RoomId,
             request.From.UserId,
-            privileged: request.From.Role is Roles.Streamer or Roles.Moderator, // room-scoped by the gateway
+            privileged, // room-scoped by the gateway
+            now,
             window: now / ChatWindowMs,
             draw: Random.Shared.NextDouble(), // fair sampling needs uniform numbers, not unpredictable ones
             _chat.BudgetPerSecond,
             cancellationToken);
         if (!admission.Admitted)
         {
-            return new ChatReply(0, ChatReply.Sampled);
+            return admission.Refusal switch
+            {
+                ChatRefusal.Banned => throw Banned(),
+                ChatRefusal.Muted => throw new RoomException(ErrorCodes.Muted, $"you are muted in this room until {admission.Detail}"),
+                ChatRefusal.SlowMode => throw new RoomException(
+                    ErrorCodes.RateLimited, "slow mode: one line per user per interval in this room", admission.Detail),
+                _ => new ChatReply(0, ChatReply.Sampled),
+            };
         }
 
         var e = new RoomEvent
@@ -94,7 +121,10 @@ public sealed class RoomInteractions
             RoomId = request.RoomId, Lane = Lane.Like, Type = RoomEventTypes.Likes, From = request.From, Likes = request.Count,
             ServerTs = Now(),
         };
-        var id = await _store.NextIdAsync(request.RoomId, cancellationToken);
+        // Likes are counters: muted users may still like, and no per-user rate (the gateway's per-connection limit
+        // and the like aggregation bound their cost). A banned user may not.
+        var id = await _store.NextIdUnlessBannedAsync(request.RoomId, request.From.UserId, IsPrivileged(request.From), cancellationToken)
+            ?? throw Banned();
         await _publisher.PublishAsync(request.RoomId, RoomEventJson.Compose(RoomEventJson.Head(e.RoomId), id, null, RoomEventJson.Tail(e)), cancellationToken);
         return new LikeReply(id, "ok");
     }
@@ -103,6 +133,16 @@ public sealed class RoomInteractions
     /// A gift: reliable lane. Acknowledged only after it is persisted and published. A retry with the same
     /// client message id returns the first id/seq with status <c>duplicate</c>; if the first attempt was persisted
     /// but never reached the bus, the retry publishes it (gateways drop a seq they already delivered).
+    /// <para>
+    /// Limits, in this order: a retry of a known gift (its idempotency record exists) goes straight to the append,
+    /// which answers it as a duplicate before any check, so a retry is never refused and never charged. A new gift
+    /// takes one token of the sender's per-user gift rate (no exemption for streamers and moderators: gifts are not a
+    /// moderation tool), then the append checks the ban and the room's gift rate atomically with the idempotency
+    /// record. A gift the room's rate refuses gets its user token back (the user did nothing wrong; the retry must
+    /// not pay twice). Two first attempts racing each other are both charged (one becomes the duplicate): a token,
+    /// never a gift, is what such a race can cost. Muted users may still send gifts: a mute silences text, and a gift is a
+    /// paid act the streamer wants; a ban stops gifts too.
+    /// </para>
     /// </summary>
     public async Task<GiftReply> SendGiftAsync(GiftRequest request, CancellationToken cancellationToken)
     {
@@ -123,13 +163,36 @@ public sealed class RoomInteractions
             throw new RoomException(ErrorCodes.InvalidArgument, "clientMsgId must match ^[A-Za-z0-9_-]{1,64}$");
         }
 
+        var now = Now();
         var e = new RoomEvent
         {
             RoomId = request.RoomId, Lane = Lane.Gift, Type = RoomEventTypes.Gift, From = request.From,
-            Gift = new GiftInfo(request.GiftId, request.Count), ServerTs = Now(),
+            Gift = new GiftInfo(request.GiftId, request.Count), ServerTs = now,
         };
         var key = RedisKeys.Gift(request.RoomId, request.From.UserId, request.ClientMsgId);
-        var appended = await _store.AppendReliableAsync(request.RoomId, RoomEventJson.Head(e.RoomId), RoomEventJson.Tail(e), key, cancellationToken);
+        var charged = false;
+        if (!await _store.IdempotencyRecordExistsAsync(key, cancellationToken))
+        {
+            await _userRates.TakeGiftAsync(request.From.UserId, now, cancellationToken);
+            charged = true;
+        }
+
+        var checks = new AppendChecks(request.From.UserId, IsPrivileged(request.From), now, _limits.RoomGifts);
+        var appended = await _store.AppendReliableAsync(request.RoomId, RoomEventJson.Head(e.RoomId), RoomEventJson.Tail(e), key, checks, cancellationToken);
+        switch (appended.Refusal)
+        {
+            case AppendRefusal.Banned:
+                throw Banned();
+            case AppendRefusal.RoomRate:
+                if (charged)
+                {
+                    await _userRates.RefundGiftAsync(request.From.UserId, now, cancellationToken);
+                }
+
+                throw new RoomException(
+                    ErrorCodes.RateLimited, $"the room's gift rate is exhausted ({_limits.RoomGiftsPerSecond:0.##}/s)", appended.RetryAfterMs);
+        }
+
         if (!appended.Duplicate || !appended.Published)
         {
             await _publisher.PublishAsync(request.RoomId, appended.Json, cancellationToken);
@@ -139,8 +202,13 @@ public sealed class RoomInteractions
         return new GiftReply(appended.Id, appended.Seq, appended.Duplicate ? "duplicate" : "ok");
     }
 
+    /// <summary>The <c>banned</c> error of sends and joins.</summary>
+    internal static RoomException Banned() => new(ErrorCodes.Banned, "you are banned from this room");
 
-    private static void ValidateSender(EventSender? from)
+    /// <summary>A streamer or moderator of the room (the gateway made the role room-scoped).</summary>
+    internal static bool IsPrivileged(EventSender from) => from.Role is Roles.Streamer or Roles.Moderator;
+
+    internal static void ValidateSender(EventSender? from)
     {
         // The gateway verified the token; this guards against a gateway bug or a forged bus message.
         if (from is null || string.IsNullOrEmpty(from.UserId) || from.UserId.Length > 128 || from.Name is null

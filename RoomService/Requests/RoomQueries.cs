@@ -2,6 +2,7 @@ using System.Text.Json;
 using LiveIm.Core.Bus.Contracts;
 using LiveIm.Core.Errors;
 using LiveIm.Core.Rooms;
+using LiveIm.RoomService.Events;
 using LiveIm.RoomService.Stores;
 using Microsoft.Extensions.Options;
 
@@ -30,6 +31,12 @@ public sealed class RoomQueries
             throw new RoomException(ErrorCodes.InvalidArgument, "lastSeq must be >= 0");
         }
 
+        // A banned user may not join (as a viewer: a streamer or moderator of the room is never refused, their role
+        // comes from a signed token). Anonymous viewers carry no identity to ban. The check goes out in the same
+        // pipeline flush as the join's other reads, so a join storm still costs one Redis round trip per join.
+        var bannedTask = request.From is { } from && !RoomInteractions.IsPrivileged(from) && !string.IsNullOrEmpty(from.UserId)
+            ? _store.IsBannedAsync(request.RoomId, from.UserId, cancellationToken)
+            : Task.FromResult(false);
         var onlineTask = _store.OnlineElsewhereAsync(request.RoomId, request.GatewayId ?? string.Empty, cancellationToken);
         JoinReply reply;
         if (request.LastSeq is { } lastSeq)
@@ -40,6 +47,11 @@ public sealed class RoomQueries
         else
         {
             reply = new JoinReply(await _store.CurrentSeqAsync(request.RoomId, cancellationToken), true, 0, 0, []);
+        }
+
+        if (await bannedTask)
+        {
+            throw RoomInteractions.Banned();
         }
 
         return reply with { OnlineElsewhere = await onlineTask, ServerTime = _time.GetUtcNow().ToUnixTimeMilliseconds() };

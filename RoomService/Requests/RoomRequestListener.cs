@@ -5,6 +5,7 @@ using LiveIm.Core.Bus.Contracts;
 using LiveIm.Core.Errors;
 using LiveIm.Core.Serialization;
 using LiveIm.RoomService.Events;
+using LiveIm.RoomService.Moderation;
 using LiveIm.RoomService.Stores;
 
 namespace LiveIm.RoomService.Requests;
@@ -25,15 +26,17 @@ public sealed partial class RoomRequestListener : BackgroundService
     private readonly IMessageBus _bus;
     private readonly RoomInteractions _interactions;
     private readonly RoomQueries _queries;
+    private readonly RoomModeration _moderation;
     private readonly ILogger<RoomRequestListener> _logger;
     private readonly SemaphoreSlim _slots = new(MaxConcurrentRequests);
     private readonly List<IAsyncDisposable> _subscriptions = new();
 
-    public RoomRequestListener(IMessageBus bus, RoomInteractions interactions, RoomQueries queries, ILogger<RoomRequestListener> logger)
+    public RoomRequestListener(IMessageBus bus, RoomInteractions interactions, RoomQueries queries, RoomModeration moderation, ILogger<RoomRequestListener> logger)
     {
         _bus = bus;
         _interactions = interactions;
         _queries = queries;
+        _moderation = moderation;
         _logger = logger;
     }
 
@@ -45,6 +48,7 @@ public sealed partial class RoomRequestListener : BackgroundService
         await Serve(Subjects.Like, json.LikeRequest, json.BusReplyLikeReply, _interactions.SendLikeAsync, stoppingToken);
         await Serve(Subjects.Join, json.JoinRequest, json.BusReplyJoinReply, _queries.JoinAsync, stoppingToken);
         await Serve(Subjects.History, json.HistoryRequest, json.BusReplyHistoryReply, _queries.HistoryAsync, stoppingToken);
+        await Serve(Subjects.Moderate, json.ModerateRequest, json.BusReplyModerateReply, _moderation.ModerateAsync, stoppingToken);
         LogListening(_subscriptions.Count);
         try
         {

@@ -1,7 +1,7 @@
 namespace LiveIm.RoomService.Stores;
 
 /// <summary>
-/// RoomService's state: ids, the chat budget, reliable-lane sequence and history, gift idempotency, presence totals,
+/// RoomService's state: ids, the chat budget, moderation (bans, mutes, slow mode), rate budgets, reliable-lane sequence and history, gift idempotency, presence totals,
 /// room settings.
 /// <see cref="Redis.RedisRoomStore"/> implements it on Redis; another store is one more adapter.
 /// Every method throws <see cref="StoreUnavailableException"/> when the store cannot be reached.
@@ -12,15 +12,41 @@ public interface IRoomStore
     Task<long> NextIdAsync(string roomId, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Atomically, for one chat line: decides whether the room's chat budget admits it in 1-second window
-    /// <paramref name="window"/> (docs/chat-budget.md) and, when it does, takes the next id (the counter of
-    /// <see cref="NextIdAsync"/>). The room's own budget (<see cref="SetChatBudgetAsync"/>) wins over
+    /// Atomically, for one chat line: refuses it when the sender is banned, muted or inside the room's slow-mode wait
+    /// (at <paramref name="nowMs"/>; privileged senders are none of these), then decides whether the room's chat
+    /// budget admits it in 1-second window <paramref name="window"/> (docs/chat-budget.md) and, when it does, takes
+    /// the next id (the counter of <see cref="NextIdAsync"/>) and starts the sender's slow-mode wait. The room's own budget (<see cref="SetChatBudgetAsync"/>) wins over
     /// <paramref name="defaultBudget"/>; 0 = unlimited. <paramref name="privileged"/> senders are always admitted and
     /// use none of the budget. <paramref name="draw"/> is a uniform random number in [0, 1), passed in so that the
     /// decision is a pure function of its inputs (replication, tests).
     /// </summary>
     Task<ChatAdmission> AdmitChatAsync(
-        string roomId, string userId, bool privileged, long window, double draw, int defaultBudget, CancellationToken cancellationToken);
+        string roomId, string userId, bool privileged, long nowMs, long window, double draw, int defaultBudget, CancellationToken cancellationToken);
+
+    /// <summary>The next id for a like of <paramref name="userId"/>, or null when the user is banned from the room.</summary>
+    Task<long?> NextIdUnlessBannedAsync(string roomId, string userId, bool privileged, CancellationToken cancellationToken);
+
+    /// <summary>True when <paramref name="userId"/> is banned from the room.</summary>
+    Task<bool> IsBannedAsync(string roomId, string userId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Takes one send from the GCRA budget at <paramref name="key"/> (a per-user rate). Returns 0 when allowed
+    /// (charged), else the ms until a send would be allowed (nothing charged).
+    /// </summary>
+    Task<long> TakeRateAsync(string key, long nowMs, Limits.RateLimit limit, CancellationToken cancellationToken);
+
+    /// <summary>Gives back one send taken with <see cref="TakeRateAsync"/> (a later check refused the send).</summary>
+    Task RefundRateAsync(string key, long nowMs, Limits.RateLimit limit, CancellationToken cancellationToken);
+
+    /// <summary>True when the idempotency record <paramref name="idempotencyKey"/> exists (a retry of a known gift).</summary>
+    Task<bool> IdempotencyRecordExistsAsync(string idempotencyKey, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Atomically: writes the state of one moderation action (mute with expiry, ban set, slow mode) and appends its
+    /// event to the reliable lane like <see cref="AppendReliableAsync"/>. Null when a delete names an id the room
+    /// never gave out (nothing written).
+    /// </summary>
+    Task<ReliableAppend?> ModerateAsync(string roomId, byte[] head, byte[] tail, ModerationWrite write, CancellationToken cancellationToken);
 
     /// <summary>The room's own chat budget in lines/s (0 = unlimited), or null when the room uses the default.</summary>
     Task<int?> GetChatBudgetAsync(string roomId, CancellationToken cancellationToken);
@@ -31,10 +57,12 @@ public interface IRoomStore
     /// <summary>
     /// Atomically: checks <paramref name="idempotencyKey"/> (when given), assigns the next id and seq, writes
     /// <c>head + ,"id":N,"seq":S + tail</c> to the bounded history, and records the idempotency entry.
-    /// A repeated key returns the first append's result with <see cref="ReliableAppend.Duplicate"/> set.
+    /// A repeated key returns the first append's result with <see cref="ReliableAppend.Duplicate"/> set, before any
+    /// other check. With <paramref name="checks"/>, a new event is refused when the sender is banned or the room's
+    /// rate is exhausted (<see cref="ReliableAppend.Refusal"/>).
     /// </summary>
     Task<ReliableAppend> AppendReliableAsync(
-        string roomId, byte[] head, byte[] tail, string? idempotencyKey, CancellationToken cancellationToken);
+        string roomId, byte[] head, byte[] tail, string? idempotencyKey, AppendChecks? checks, CancellationToken cancellationToken);
 
     /// <summary>Records that the event of <paramref name="idempotencyKey"/> reached the bus.</summary>
     Task MarkPublishedAsync(string idempotencyKey, CancellationToken cancellationToken);

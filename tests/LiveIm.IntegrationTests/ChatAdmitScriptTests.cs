@@ -167,7 +167,7 @@ public sealed class ChatAdmitScriptTests : IClassFixture<RedisFixture>
     }
 
     private Task<ChatAdmission> Admit(string user, long window, double draw, int defaultBudget, bool privileged = false) =>
-        Store.AdmitChatAsync(_room, user, privileged, window, draw, defaultBudget, CancellationToken.None);
+        Store.AdmitChatAsync(_room, user, privileged, window * 1000, window, draw, defaultBudget, CancellationToken.None);
 
     /// <summary>Sends <paramref name="lines"/> lines of distinct users in <paramref name="window"/>: its incoming count.</summary>
     private async Task FillAsync(long window, int lines, int budget)

@@ -144,6 +144,11 @@ public class LiveImCluster : IAsyncLifetime
             ["Fanout:ChatDropBacklogBytes"] = "65536",
             ["Fanout:CloseBacklogBytes"] = "98304",
             ["Fanout:CloseGraceMs"] = "15000",
+            // The shared per-user and room rates off: this cluster's tests flood from one user on purpose (the chat
+            // budget storm, the slow consumer's gifts). SharedLimitsCluster runs them at their defaults.
+            ["Limits:UserChatPerSecond"] = "0",
+            ["Limits:UserGiftPerSecond"] = "0",
+            ["Limits:RoomGiftsPerSecond"] = "0",
             ["Logging:LogLevel:Default"] = "Warning",
             ["Logging:LogLevel:LiveIm"] = "Information",
         });

@@ -63,6 +63,21 @@ public sealed class RoomServiceStartupTests
         Assert.Contains("Chat:BudgetPerSecond", error.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("Limits:UserChatPerSecond", "-1")]
+    [InlineData("Limits:UserGiftPerSecond", "1e9")]
+    [InlineData("Limits:RoomGiftsPerSecond", "NaN")]
+    [InlineData("Limits:UserChatBurst", "0")]
+    [InlineData("Limits:RoomGiftBurst", "1000000")]
+    public async Task A_shared_limit_out_of_range_stops_RoomService_at_start(string key, string value)
+    {
+        var builder = Builder("Production", "sixteen-chars-xy", (key, value), ("Urls", "http://127.0.0.1:0"));
+        builder.AddRoomService();
+        await using var app = builder.Build();
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => app.StartAsync());
+        Assert.Contains("Limits:", error.Message, StringComparison.Ordinal);
+    }
+
     private static WebApplicationBuilder Builder(string environment, string? adminToken, params (string Key, string Value)[] more)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = environment, ContentRootPath = ContentRoot });

@@ -1,6 +1,7 @@
 using System.Globalization;
 using LiveIm.Core.Stores;
 using LiveIm.Redis;
+using LiveIm.RoomService.Limits;
 using Microsoft.Extensions.Options;
 
 namespace LiveIm.RoomService.Stores.Redis;
@@ -32,17 +33,89 @@ public sealed class RedisRoomStore : IRoomStore
 
     /// <inheritdoc />
     public Task<ChatAdmission> AdmitChatAsync(
-        string roomId, string userId, bool privileged, long window, double draw, int defaultBudget, CancellationToken cancellationToken) =>
+        string roomId, string userId, bool privileged, long nowMs, long window, double draw, int defaultBudget, CancellationToken cancellationToken) =>
         Guard(async () =>
         {
             var keys = new RedisArg[]
             {
                 RedisKeys.EventId(roomId), RedisKeys.RoomSettings(roomId), RedisKeys.ChatWindow(roomId, window),
                 RedisKeys.ChatWindow(roomId, window - 1), RedisKeys.ChatWindowSenders(roomId, window),
+                RedisKeys.Bans(roomId), RedisKeys.Mute(roomId, userId), RedisKeys.SlowModeLast(roomId, userId),
             };
-            var args = new RedisArg[] { defaultBudget, privileged ? "1" : "0", userId, draw, ChatWindowTtlSeconds };
+            var args = new RedisArg[] { defaultBudget, privileged ? "1" : "0", userId, draw, ChatWindowTtlSeconds, nowMs };
             var reply = (await _redis.EvalAsync(RoomScripts.ChatAdmit, keys, args, cancellationToken)).AsArray();
-            return new ChatAdmission(reply[0].AsInt64() == 1, reply[1].AsInt64());
+            var value = reply[1].AsInt64();
+            return reply[0].AsInt64() switch
+            {
+                1 => new ChatAdmission(true, value),
+                -1 => new ChatAdmission(false, 0, ChatRefusal.Banned),
+                -2 => new ChatAdmission(false, 0, ChatRefusal.Muted, value),
+                -3 => new ChatAdmission(false, 0, ChatRefusal.SlowMode, value),
+                _ => new ChatAdmission(false, 0),
+            };
+        });
+
+    /// <inheritdoc />
+    public Task<long?> NextIdUnlessBannedAsync(string roomId, string userId, bool privileged, CancellationToken cancellationToken) =>
+        Guard(async () =>
+        {
+            var id = (await _redis.EvalAsync(
+                RoomScripts.LikeId,
+                new RedisArg[] { RedisKeys.EventId(roomId), RedisKeys.Bans(roomId) },
+                new RedisArg[] { userId, privileged ? "1" : "0" },
+                cancellationToken)).AsInt64();
+            return id < 0 ? (long?)null : id;
+        });
+
+    /// <inheritdoc />
+    public Task<bool> IsBannedAsync(string roomId, string userId, CancellationToken cancellationToken) =>
+        Guard(async () => (await _redis.ExecuteAsync("SISMEMBER", RedisKeys.Bans(roomId), userId)).AsInt64() == 1);
+
+    /// <inheritdoc />
+    public Task<long> TakeRateAsync(string key, long nowMs, RateLimit limit, CancellationToken cancellationToken) =>
+        Guard(async () => limit.IsOff
+            ? 0
+            : (await _redis.EvalAsync(
+                RoomScripts.RateTake, new RedisArg[] { key }, new RedisArg[] { nowMs, limit.IntervalMs, Math.Max(1, limit.Burst), "take" }, cancellationToken)).AsInt64());
+
+    /// <inheritdoc />
+    public Task RefundRateAsync(string key, long nowMs, RateLimit limit, CancellationToken cancellationToken) =>
+        Guard(async () =>
+        {
+            if (!limit.IsOff)
+            {
+                await _redis.EvalAsync(
+                    RoomScripts.RateTake, new RedisArg[] { key }, new RedisArg[] { nowMs, limit.IntervalMs, Math.Max(1, limit.Burst), "refund" }, cancellationToken);
+            }
+
+            return true;
+        });
+
+    /// <inheritdoc />
+    public Task<bool> IdempotencyRecordExistsAsync(string idempotencyKey, CancellationToken cancellationToken) =>
+        Guard(async () => (await _redis.ExecuteAsync("EXISTS", idempotencyKey)).AsInt64() == 1);
+
+    /// <inheritdoc />
+    public Task<ReliableAppend?> ModerateAsync(string roomId, byte[] head, byte[] tail, ModerationWrite write, CancellationToken cancellationToken) =>
+        Guard(async () =>
+        {
+            var keys = new RedisArg[]
+            {
+                RedisKeys.EventId(roomId), RedisKeys.Seq(roomId), RedisKeys.History(roomId), RedisKeys.RoomSettings(roomId),
+                RedisKeys.Bans(roomId), write.UserId is { } target ? RedisKeys.Mute(roomId, target) : RedisKeys.RoomSettings(roomId),
+            };
+            var args = new RedisArg[]
+            {
+                head, tail, _options.MaxCount, write.NowMs - (long)_options.MaxAge.TotalMilliseconds, (long)_options.MaxAge.TotalSeconds,
+                write.Action, write.UserId ?? string.Empty, write.Seconds, write.UntilMs, write.NowMs, write.MessageId,
+            };
+            var reply = (await _redis.EvalAsync(RoomScripts.Moderate, keys, args, cancellationToken)).AsArray();
+            if (reply[0].AsInt64() != 0)
+            {
+                return null;
+            }
+
+            return (ReliableAppend?)new ReliableAppend(reply[1].AsInt64(), reply[2].AsInt64(), reply[3].AsBytes() ?? [], false, false);
         });
 
     /// <inheritdoc />
@@ -68,22 +141,32 @@ public sealed class RedisRoomStore : IRoomStore
 
     /// <inheritdoc />
     public Task<ReliableAppend> AppendReliableAsync(
-        string roomId, byte[] head, byte[] tail, string? idempotencyKey, CancellationToken cancellationToken) =>
+        string roomId, byte[] head, byte[] tail, string? idempotencyKey, AppendChecks? checks, CancellationToken cancellationToken) =>
         Guard(async () =>
         {
-            var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+            var now = checks?.NowMs ?? _time.GetUtcNow().ToUnixTimeMilliseconds();
             var keys = new RedisArg[]
             {
                 RedisKeys.EventId(roomId), RedisKeys.Seq(roomId), RedisKeys.History(roomId),
-                idempotencyKey ?? RedisKeys.History(roomId),
+                idempotencyKey ?? RedisKeys.History(roomId), RedisKeys.Bans(roomId), RedisKeys.RoomGiftRate(roomId),
             };
+            var rate = checks?.RoomRate ?? default;
             var args = new RedisArg[]
             {
                 head, tail, _options.MaxCount, now - (long)_options.MaxAge.TotalMilliseconds,
                 (long)_options.GiftIdempotencyTtl.TotalSeconds, (long)_options.MaxAge.TotalSeconds,
                 idempotencyKey is null ? "0" : "1",
+                checks?.UserId ?? string.Empty, checks?.Privileged == true ? "1" : "0", now, rate.IntervalMs, Math.Max(1, rate.Burst),
             };
             var reply = (await _redis.EvalAsync(RoomScripts.AppendReliable, keys, args, cancellationToken)).AsArray();
+            switch (reply[0].AsInt64())
+            {
+                case -1:
+                    return new ReliableAppend(0, 0, [], false, false, AppendRefusal.Banned);
+                case -2:
+                    return new ReliableAppend(0, 0, [], false, false, AppendRefusal.RoomRate, reply[1].AsInt64());
+            }
+
             return new ReliableAppend(
                 Id: reply[1].AsInt64(),
                 Seq: reply[2].AsInt64(),

@@ -1,35 +1,32 @@
--- Appends one reliable-lane event atomically: idempotency check, id and seq, history write and trim.
--- Atomic on purpose: seq must stay contiguous and every seq handed out must be in history, even when two
--- RoomService instances sequence the same room at once or one dies halfway.
--- KEYS[1] id counter  KEYS[2] seq counter  KEYS[3] history zset  KEYS[4] idempotency hash
+-- Appends one gift (reliable lane) atomically: idempotency check, ban check, the room's gift rate, id and seq,
+-- history write and trim, idempotency record. (Prepended: lib/gcra.lua, lib/append.lua.)
+-- The idempotency check comes first on purpose: a retry of a gift already accepted is answered as a duplicate
+-- and is never refused or charged by the ban or the rate (a gift accepted is never affected by later limits).
+-- KEYS[1] id counter  KEYS[2] seq counter  KEYS[3] history zset  KEYS[4] idempotency hash  KEYS[5] ban set
+-- KEYS[6] the room's gift rate (GCRA)
 -- ARGV[1] json head   ARGV[2] json tail    ARGV[3] max count  ARGV[4] cutoff ms (older serverTs is trimmed)
 -- ARGV[5] idempotency ttl s  ARGV[6] history ttl s  ARGV[7] '1' when KEYS[4] is used
+-- ARGV[8] sender user id ('' = no ban check)  ARGV[9] '1' for a privileged sender (never banned)  ARGV[10] now ms
+-- ARGV[11] room gift rate interval ms (0 = no room rate)  ARGV[12] room gift burst
+-- Returns {status, id, seq, json, published}: status 0 appended, 1 duplicate (the first append's id, seq, json,
+-- published), -1 the sender is banned, -2 the room's gift rate is exhausted (id = retry after, ms).
 if ARGV[7] == '1' then
   local prior = redis.call('HMGET', KEYS[4], 'id', 'seq', 'json', 'published')
   if prior[1] then
     return {1, tonumber(prior[1]), tonumber(prior[2]), prior[3], prior[4] or '0'}
   end
 end
-local id = redis.call('INCR', KEYS[1])
-local seq = redis.call('INCR', KEYS[2])
-local json = ARGV[1] .. ',"id":' .. id .. ',"seq":' .. seq .. ARGV[2]
-redis.call('ZADD', KEYS[3], seq, json)
-local excess = redis.call('ZCARD', KEYS[3]) - tonumber(ARGV[3])
-if excess > 0 then
-  redis.call('ZREMRANGEBYRANK', KEYS[3], 0, excess - 1)
+if ARGV[8] ~= '' and ARGV[9] ~= '1' and redis.call('SISMEMBER', KEYS[5], ARGV[8]) == 1 then
+  return {-1, 0, 0, '', '0'}
 end
--- Time cap: drop from the oldest end while older than the cutoff. Bounded work per append; an idle room's
--- history expires as a whole through the key TTL below. JSON strings escape quotes, so the pattern can only
--- match the real serverTs field.
-local cutoff = tonumber(ARGV[4])
-for _ = 1, 32 do
-  local oldest = redis.call('ZRANGE', KEYS[3], 0, 0)
-  if #oldest == 0 then break end
-  local ts = tonumber(string.match(oldest[1], '"serverTs":(%d+)'))
-  if ts == nil or ts >= cutoff then break end
-  redis.call('ZREMRANGEBYRANK', KEYS[3], 0, 0)
+local interval = tonumber(ARGV[11])
+if interval > 0 then
+  local retry = gcra(KEYS[6], tonumber(ARGV[10]), interval, tonumber(ARGV[12]))
+  if retry > 0 then
+    return {-2, retry, 0, '', '0'}
+  end
 end
-redis.call('EXPIRE', KEYS[3], ARGV[6])
+local id, seq, json = append_event(KEYS[1], KEYS[2], KEYS[3], ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[6])
 if ARGV[7] == '1' then
   redis.call('HSET', KEYS[4], 'id', id, 'seq', seq, 'json', json, 'published', '0')
   redis.call('EXPIRE', KEYS[4], ARGV[5])

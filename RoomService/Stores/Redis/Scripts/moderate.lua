@@ -1,0 +1,33 @@
+-- One moderation action, atomically: the state write (mute, ban, slow mode) and the action's reliable `system`
+-- event (id, seq, history), so a state change without its event, or an event without its state, cannot happen.
+-- (Prepended: lib/append.lua.) The caller has checked the role and the arguments.
+-- KEYS[1] id counter  KEYS[2] seq counter  KEYS[3] history zset  KEYS[4] room settings hash  KEYS[5] ban set
+-- KEYS[6] the target's mute key (any room key when the action has no target)
+-- ARGV[1] json head  ARGV[2] json tail  ARGV[3] max count  ARGV[4] cutoff ms  ARGV[5] history ttl s
+-- ARGV[6] action  ARGV[7] target user id  ARGV[8] seconds  ARGV[9] mute ends, ms  ARGV[10] now ms
+-- ARGV[11] message id (delete)
+-- Returns {0, id, seq, json}, or {-1} when delete names an id the room never gave out.
+local action = ARGV[6]
+if action == 'mute' then
+  redis.call('SET', KEYS[6], ARGV[9], 'PX', tonumber(ARGV[9]) - tonumber(ARGV[10]))
+elseif action == 'unmute' then
+  redis.call('DEL', KEYS[6])
+elseif action == 'ban' then
+  redis.call('SADD', KEYS[5], ARGV[7])
+elseif action == 'unban' then
+  redis.call('SREM', KEYS[5], ARGV[7])
+elseif action == 'slow_mode' then
+  if tonumber(ARGV[8]) > 0 then
+    redis.call('HSET', KEYS[4], 'slowMode', ARGV[8])
+  else
+    redis.call('HDEL', KEYS[4], 'slowMode')
+  end
+elseif action == 'delete' then
+  if tonumber(ARGV[11]) > (tonumber(redis.call('GET', KEYS[1])) or 0) then
+    return {-1}
+  end
+else
+  return redis.error_reply('unknown moderation action')
+end
+local id, seq, json = append_event(KEYS[1], KEYS[2], KEYS[3], ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5])
+return {0, id, seq, json}

@@ -10,7 +10,9 @@ namespace LiveIm.IntegrationTests;
 public sealed class SharedLimitsCluster : LiveImCluster
 {
     public SharedLimitsCluster()
-        : base(new Dictionary<string, string?>
+        // The gateway's own per-connection limits are out of the way: these tests are about RoomService's shared
+        // limits and moderation, and must see their answers, not the gateway's.
+        : base(new Dictionary<string, string?>(LimitsOutOfTheWay)
         {
             ["Limits:UserChatPerSecond"] = "2",
             ["Limits:UserChatBurst"] = "5",

@@ -188,6 +188,13 @@ public sealed class HostileInputTests
         Assert.Equal(HubOutcomeKind.Result, line.Kind);
         await watch.Neighbour.WaitForAsync(e => e.Any(x => x.Text == "i am the streamer"), "the impostor's line arrives");
         Assert.Equal(Roles.Viewer, watch.Neighbour.Events.First(x => x.Text == "i am the streamer").From!.Role);
+        foreach (var (method, args) in new[] { ("Ban", "[\"neighbour-x\"]"), ("Mute", "[\"neighbour-x\",60]"), ("SetSlowMode", "[30]"), ("DeleteMessage", "[1]") })
+        {
+            var power = await impostor.InvokeAsync(method, args, Timeout());
+            tried.Add($"streamer token of another room, {method}", power);
+            Assert.True(power.Kind == HubOutcomeKind.Error && power.Code == "forbidden", $"{method}: {power}");
+        }
+
         await watch.VerifyAsync(tried);
     }
 

@@ -61,11 +61,47 @@ public static class HostingExtensions
         return auth;
     }
 
-    /// <summary><c>GET /healthz</c>: the process is alive (readiness comes with presence and drain).</summary>
+    /// <summary>
+    /// <c>GET /healthz</c>: the process is alive (200 <c>ok</c>). <c>GET /readyz</c>: it should get new work: 200
+    /// <c>ready</c> when the bus and Redis (whichever it uses) are connected and no <see cref="Health.IReadinessContributor"/>
+    /// objects (a draining gateway does), else 503 <c>not ready: &lt;reasons&gt;</c>.
+    /// </summary>
     public static IEndpointRouteBuilder MapLiveImHealth(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapGet("/healthz", () => Results.Text("ok"));
+        endpoints.MapGet("/readyz", (IServiceProvider services) =>
+        {
+            var reasons = NotReadyReasons(services);
+            return reasons.Count == 0
+                ? Results.Text("ready")
+                : Results.Text("not ready: " + string.Join("; ", reasons), statusCode: StatusCodes.Status503ServiceUnavailable);
+        });
         return endpoints;
+    }
+
+    /// <summary>Why the process is not ready (empty when it is): see <see cref="MapLiveImHealth"/>.</summary>
+    public static IReadOnlyList<string> NotReadyReasons(IServiceProvider services)
+    {
+        var reasons = new List<string>();
+        if (services.GetService<INatsConnection>() is { } nats && nats.State != NatsConnectionState.Connected)
+        {
+            reasons.Add("bus " + nats.State.ToString().ToLowerInvariant());
+        }
+
+        if (services.GetService<IRedisClient>() is { } redis && redis.State != RedisConnectionState.Connected)
+        {
+            reasons.Add("redis " + redis.State.ToString().ToLowerInvariant());
+        }
+
+        foreach (var contributor in services.GetServices<Health.IReadinessContributor>())
+        {
+            if (contributor.NotReadyReason() is { } reason)
+            {
+                reasons.Add(reason);
+            }
+        }
+
+        return reasons;
     }
 
     /// <summary><c>GET /metrics</c>: the registered <see cref="Metrics.PrometheusExporter"/> in Prometheus text format.</summary>

@@ -59,6 +59,13 @@ public sealed class RestartTests
         await received.WaitForAsync(e => e.Any(x => x.Text == "back"), "live chat flows again");
     }
 
+    private static async Task<(int Status, string Body)> ReadyAsync(Uri service)
+    {
+        using var http = new HttpClient { BaseAddress = service, Timeout = TimeSpan.FromSeconds(5) };
+        using var response = await http.GetAsync("/readyz");
+        return ((int)response.StatusCode, await response.Content.ReadAsStringAsync());
+    }
+
     [Fact]
     public async Task Restarting_redis_server_heals_without_restarting_our_processes()
     {
@@ -69,6 +76,7 @@ public sealed class RestartTests
         await using var fan = await _cluster.ConnectAsync(1, _cluster.Token("redis-fan"));
         await fan.JoinRoomAsync(room);
 
+        Assert.Equal((200, "ready"), await ReadyAsync(_cluster.RoomServiceUrl));
         await _cluster.Redis.StopAsync();
         try
         {
@@ -76,10 +84,22 @@ public sealed class RestartTests
             var error = await Assert.ThrowsAsync<RoomClientException>(() => fan.SendGiftAsync("rose", 1, "during-outage"));
             Assert.Equal("unavailable", error.Code);
             Assert.True(watch.Elapsed < TimeSpan.FromSeconds(1.5), $"fails fast, took {watch.Elapsed}");
+
+            // Not ready while Redis is away, on RoomService and on every gateway, saying why.
+            foreach (var url in _cluster.Gateways.Prepend(_cluster.RoomServiceUrl))
+            {
+                await Eventually.TrueAsync(async () => await ReadyAsync(url) is (503, var body) && body.Contains("redis", StringComparison.Ordinal),
+                    TimeSpan.FromSeconds(10), $"{url}readyz says 503 not ready: redis ...");
+            }
         }
         finally
         {
             await _cluster.Redis.StartAsync();
+        }
+
+        foreach (var url in _cluster.Gateways.Prepend(_cluster.RoomServiceUrl))
+        {
+            await Eventually.TrueAsync(async () => await ReadyAsync(url) is (200, "ready"), TimeSpan.FromSeconds(15), $"{url}readyz is ready again");
         }
 
         await Eventually.TrueAsync(async () =>

@@ -1,11 +1,15 @@
 using LiveIm.Hosting;
+using LiveIm.Hosting.Admin;
+using LiveIm.Hosting.Health;
 using LiveIm.Hosting.Metrics;
 using LiveIm.RoomGateway.Auth;
 using LiveIm.RoomGateway.Backend;
 using LiveIm.RoomGateway.Delivery;
+using LiveIm.RoomGateway.Drain;
 using LiveIm.RoomGateway.Hubs;
 using LiveIm.RoomGateway.Limits;
 using LiveIm.RoomGateway.Presence;
+using LiveIm.RoomGateway.Registry;
 using LiveIm.RoomGateway.Rooms;
 using LiveIm.RoomGateway.Subscriptions;
 using Microsoft.AspNetCore.Http.Connections;
@@ -52,6 +56,7 @@ public static class GatewaySetup
         builder.Services.AddSingleton<CallLimiter>();
         builder.Services.AddSingleton<ConnectionAdmission>();
         builder.Services.AddSingleton<LimitsHubFilter>();
+        builder.AddGatewayDrain(fanout);
         builder.Services.AddSignalR(options =>
         {
             // In this order: the limits run inside the error filter, which turns their refusals into
@@ -80,14 +85,35 @@ public static class GatewaySetup
         app.UseWebSockets();
 
         // Connection caps before anything spends on the request (token validation included).
+        app.UseMiddleware<DrainDoorMiddleware>();
         app.UseMiddleware<ConnectionCapMiddleware>();
         app.UseTokenRejection();
         app.UseAuthentication();
         app.MapLiveImHealth();
         app.MapLiveImMetrics();
+        app.MapDrainAdmin();
         // WebSockets only (docs/protocol.md): a connection is then exactly one request, which is what the connection
         // caps count; a long-polling connection would be a series of requests that no cap could see.
         app.MapHub<RoomHub>(HubPath, options => options.Transports = HttpTransportType.WebSockets);
         return app;
+    }
+
+    // Load reports for assignment and the graceful drain (RoomGateway/Registry, RoomGateway/Drain). The gateway's
+    // admin endpoint (POST /admin/drain) requires Admin:Token like RoomService's: outside Development it refuses to
+    // start without a real one.
+    private static void AddGatewayDrain(this WebApplicationBuilder builder, FanoutOptions fanout)
+    {
+        builder.Services.AddSingleton(AdminSettings.Resolve(
+            builder.Configuration, builder.Environment, "the bearer token of the gateway's admin endpoint (POST /admin/drain)"));
+        builder.Services.AddSingleton(LoadReportOptions.From(builder.Configuration));
+        builder.Services.AddSingleton<LoadReporter>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<LoadReporter>());
+        var drain = DrainOptions.From(builder.Configuration);
+        builder.Services.AddSingleton(drain);
+        builder.Services.AddSingleton(sp => new DrainMetrics(sp.GetRequiredService<FanoutMetrics>().Meter));
+        builder.Services.AddSingleton<GatewayDrain>();
+        builder.Services.AddSingleton<IReadinessContributor>(sp => sp.GetRequiredService<GatewayDrain>());
+        builder.Services.AddHostedService<DrainOnShutdown>();
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = DrainOnShutdown.Longest(drain, fanout) + TimeSpan.FromSeconds(5));
     }
 }

@@ -1,4 +1,5 @@
 using LiveIm.Hosting;
+using LiveIm.Hosting.Admin;
 using LiveIm.RoomService.Admin;
 using LiveIm.RoomService.Auth;
 using LiveIm.RoomService.Configuration;
@@ -22,7 +23,7 @@ public static class RoomServiceSetup
     public static WebApplicationBuilder AddRoomService(this WebApplicationBuilder builder)
     {
         builder.AddLiveImTokens();
-        builder.Services.AddSingleton(AdminSettings.Resolve(builder.Configuration, builder.Environment));
+        builder.Services.AddSingleton(AdminSettings.Resolve(builder.Configuration, builder.Environment, "the bearer token of RoomService's admin endpoints"));
         builder.Services.AddOptions<ChatBudgetOptions>()
             .Bind(builder.Configuration.GetSection(ChatBudgetOptions.Section))
             .Validate(

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using LiveIm.Core.Bus.Contracts;
 using LiveIm.Core.Events;
+using LiveIm.Core.Gateways;
 
 namespace LiveIm.Core.Serialization;
 
@@ -24,6 +25,7 @@ namespace LiveIm.Core.Serialization;
 [JsonSerializable(typeof(LikeRequest))]
 [JsonSerializable(typeof(JoinRequest))]
 [JsonSerializable(typeof(HistoryRequest))]
+[JsonSerializable(typeof(GatewayLoadReport))]
 public sealed partial class LiveImJson : JsonSerializerContext
 {
 }

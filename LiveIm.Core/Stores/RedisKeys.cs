@@ -65,4 +65,13 @@ public static class RedisKeys
     /// string holding the theoretical arrival time in ms, expiring when idle. Hash tag <c>{user:&lt;id&gt;}</c>.
     /// </summary>
     public static string UserRate(string userId, string kind) => $"{Prefix}{{user:{userId}}}:rate:{kind}";
+
+    /// <summary>
+    /// One gateway's load report (<see cref="Gateways.GatewayLoadReport"/> as JSON), expiring a few report intervals
+    /// after it was written. Hash tag <c>{gateways}</c>: every gateway key sits in one slot, so one MGET reads them all.
+    /// </summary>
+    public static string GatewayLoad(string gatewayId) => $"{Prefix}{{gateways}}:load:{gatewayId}";
+
+    /// <summary>Index of the gateways that reported: sorted set gateway id scored by the ms time its report expires.</summary>
+    public static string GatewayIndex => $"{Prefix}{{gateways}}:index";
 }

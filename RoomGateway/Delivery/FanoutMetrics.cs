@@ -54,6 +54,21 @@ public sealed class FanoutMetrics : IDisposable
     /// <summary>The meter the instruments are on.</summary>
     public Meter Meter => _meter;
 
+    /// <summary>Events handed to connections so far, all lanes (the load report's deliveries/s).</summary>
+    public long TotalDeliveries
+    {
+        get
+        {
+            long total = 0;
+            for (var i = 0; i < _deliveries.Length; i++)
+            {
+                total += Interlocked.Read(ref _deliveries[i]);
+            }
+
+            return total;
+        }
+    }
+
     internal void EventIn(string lane) => Interlocked.Increment(ref _eventsIn[Index(lane)]);
 
     internal void Tick() => Interlocked.Increment(ref _ticks);

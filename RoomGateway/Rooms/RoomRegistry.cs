@@ -22,6 +22,9 @@ public sealed class RoomRegistry
     /// <summary>Rooms with local members.</summary>
     public IEnumerable<LocalRoom> Rooms => _rooms.Values;
 
+    /// <summary>Connected members (a snapshot-free view: members may come and go while it is enumerated).</summary>
+    public IEnumerable<RoomMember> Members => _members.Values;
+
     /// <summary>Connected members.</summary>
     public int ConnectionCount => _members.Count;
 

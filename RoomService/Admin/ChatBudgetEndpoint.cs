@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Unicode;
 using LiveIm.Core.Errors;
 using LiveIm.Core.Rooms;
+using LiveIm.Hosting.Admin;
 using LiveIm.RoomService.Configuration;
 using LiveIm.RoomService.Stores;
 using Microsoft.Extensions.Options;

@@ -17,6 +17,7 @@ public sealed class HostileCluster : LiveImCluster
         Target = new GatewayProcess(new Dictionary<string, string>
         {
             ["Auth__SigningKey"] = SigningKey,
+            ["Admin__Token"] = AdminToken,
             ["Nats__Url"] = Nats.Url,
             ["Nats__RequestTimeout"] = "00:00:02",
             ["Redis__EndPoint"] = Redis.EndPoint,

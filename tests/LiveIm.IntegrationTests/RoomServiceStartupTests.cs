@@ -1,5 +1,5 @@
 using LiveIm.RoomService;
-using LiveIm.RoomService.Admin;
+using LiveIm.Hosting.Admin;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,6 +1,7 @@
 using LiveIm.Core.Errors;
+using Microsoft.AspNetCore.Http;
 
-namespace LiveIm.RoomService.Admin;
+namespace LiveIm.Hosting.Admin;
 
 /// <summary>
 /// Lets a request through to an admin endpoint only with <c>Authorization: Bearer &lt;Admin:Token&gt;</c>; anything else
@@ -13,6 +14,7 @@ public sealed class AdminTokenFilter : IEndpointFilter
 
     private readonly AdminSettings _settings;
 
+    /// <summary>Checks requests against <paramref name="settings"/>.</summary>
     public AdminTokenFilter(AdminSettings settings)
     {
         _settings = settings;

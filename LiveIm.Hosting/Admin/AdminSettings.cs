@@ -1,12 +1,15 @@
 using System.Security.Cryptography;
 using System.Text;
 using LiveIm.Hosting.Auth;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Hosting;
 
-namespace LiveIm.RoomService.Admin;
+namespace LiveIm.Hosting.Admin;
 
 /// <summary>
-/// Configuration <c>Admin:Token</c>: the bearer token of RoomService's admin endpoints. Outside Development a missing,
-/// short or development token stops the process (the same rule as <c>Auth:SigningKey</c>).
+/// Configuration <c>Admin:Token</c>: the bearer token of the admin endpoints of RoomService (chat budgets) and of
+/// every gateway (<c>POST /admin/drain</c>). Outside Development a missing, short or development token stops the
+/// process (the same rule as <c>Auth:SigningKey</c>).
 /// </summary>
 public sealed class AdminSettings
 {
@@ -37,11 +40,12 @@ public sealed class AdminSettings
     public bool IsDevelopmentToken => Token == DevelopmentToken;
 
     /// <summary>Reads the token; in Development falls back to <see cref="DevelopmentToken"/>, elsewhere refuses.</summary>
-    public static AdminSettings Resolve(IConfiguration configuration, IHostEnvironment environment) => new()
+    /// <param name="configuration">Where settings come from.</param>
+    /// <param name="environment">Development allows the development token.</param>
+    /// <param name="purpose">What the token guards in this process (in the message when it is missing).</param>
+    public static AdminSettings Resolve(IConfiguration configuration, IHostEnvironment environment, string purpose) => new()
     {
-        Token = SecretSetting.Resolve(
-            configuration, environment, TokenSetting, DevelopmentToken, MinTokenLength, "token",
-            "the bearer token of RoomService's admin endpoints"),
+        Token = SecretSetting.Resolve(configuration, environment, TokenSetting, DevelopmentToken, MinTokenLength, "token", purpose),
     };
 
     /// <summary>

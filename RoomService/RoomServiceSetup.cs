@@ -1,6 +1,7 @@
 using LiveIm.Hosting;
 using LiveIm.Hosting.Admin;
 using LiveIm.RoomService.Admin;
+using LiveIm.RoomService.Assignment;
 using LiveIm.RoomService.Auth;
 using LiveIm.RoomService.Configuration;
 using LiveIm.RoomService.Events;
@@ -48,6 +49,7 @@ public static class RoomServiceSetup
         builder.Services.AddSingleton<RoomModeration>();
         builder.Services.AddSingleton<RoomQueries>();
         builder.Services.AddHostedService<RoomRequestListener>();
+        builder.AddGatewayAssignment();
         return builder;
     }
 
@@ -56,11 +58,25 @@ public static class RoomServiceSetup
     {
         app.MapLiveImHealth();
         app.MapChatBudgetAdmin();
+        app.MapGatewayAssignment();
         if (app.Configuration.GetValue("DevTokens:Enabled", false))
         {
             app.MapDevTokens();
         }
 
         return app;
+    }
+
+    // GET /api/gateways/assign (RoomService/Assignment): reads the gateways' load reports and presence from Redis.
+    private static void AddGatewayAssignment(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<AssignmentOptions>()
+            .Bind(builder.Configuration.GetSection(AssignmentOptions.Section))
+            .Validate(
+                o => o.IsValid(),
+                "Assignment:MaxRoomMembersPerGateway must be >= 1, InRoomLoadSlack 0..100, InRoomSlackConnections >= 0, MaxCpu in (0, 1], RetryAfterSeconds 1..3600")
+            .ValidateOnStart();
+        builder.Services.AddSingleton<GatewayDirectory>();
+        builder.Services.AddSingleton<AssignmentLedger>();
     }
 }

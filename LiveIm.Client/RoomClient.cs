@@ -9,36 +9,32 @@ namespace LiveIm.Client;
 /// A LiveIm room connection: join a room, send chat, gifts and likes, moderate (streamers and moderators), receive the room's events in order.
 /// Tracks the reliable seqs it has received (a window, so a late or reordered gift still counts) so that
 /// <see cref="ResumeAsync"/> after a reconnect gets exactly the missed gifts; drops a reliable event it already has.
+/// Follows a draining gateway's <c>reconnect</c> event to another gateway (RoomClient.Reconnect.cs).
 /// </summary>
-public sealed class RoomClient : IAsyncDisposable
+public sealed partial class RoomClient : IAsyncDisposable
 {
-    private readonly HubConnection _connection;
+    private readonly RoomClientOptions _options;
     private readonly object _gate = new();
+    private volatile HubConnection _connection;
     private string? _roomId;
     private SeqWindow _received = new();
     private long _floor;
 
     public RoomClient(RoomClientOptions options)
     {
-        _connection = new HubConnection(new HubConnectionOptions
-        {
-            Url = new Uri(options.GatewayUrl, "/hubs/room"),
-            AccessTokenProvider = options.AccessToken is null ? null : () => options.AccessToken,
-            SkipNegotiation = options.SkipNegotiation,
-            LoggerFactory = options.LoggerFactory,
-        });
-        _connection.On("events", OnEvents);
+        _options = options;
+        _gateway = options.GatewayUrl;
+        _connection = Create(options.GatewayUrl);
     }
 
     /// <summary>Raised for each <c>events</c> batch, in order, on the receive loop: do not block in it.</summary>
     public event Action<IReadOnlyList<RoomEvent>>? EventsReceived;
 
-    /// <summary>Raised once when the connection ends (the exception says why; null for a clean stop).</summary>
-    public event Func<Exception?, Task>? Closed
-    {
-        add => _connection.Closed += value;
-        remove => _connection.Closed -= value;
-    }
+    /// <summary>
+    /// Raised once when the connection ends (the exception says why; null for a clean stop). Not raised for a
+    /// connection the client replaced itself when it followed a <c>reconnect</c> event.
+    /// </summary>
+    public event Func<Exception?, Task>? Closed;
 
     /// <summary>The room joined last, or null.</summary>
     public string? RoomId => _roomId;
@@ -58,14 +54,17 @@ public sealed class RoomClient : IAsyncDisposable
         }
     }
 
-    /// <summary>The underlying hub connection (for raw calls and hostile-input tests).</summary>
+    /// <summary>The underlying hub connection (for raw calls and hostile-input tests); a new one after a reconnect.</summary>
     public HubConnection Connection => _connection;
 
     /// <summary>Connects and completes the handshake.</summary>
     public Task ConnectAsync(CancellationToken cancellationToken = default) => _connection.StartAsync(cancellationToken);
 
     /// <summary>Joins a room; with <paramref name="lastSeq"/>, resumes after it.</summary>
-    public async Task<JoinResult> JoinRoomAsync(string roomId, long? lastSeq = null, CancellationToken cancellationToken = default)
+    public Task<JoinResult> JoinRoomAsync(string roomId, long? lastSeq = null, CancellationToken cancellationToken = default) =>
+        JoinOnAsync(_connection, roomId, lastSeq, cancellationToken);
+
+    private async Task<JoinResult> JoinOnAsync(HubConnection connection, string roomId, long? lastSeq, CancellationToken cancellationToken)
     {
         lock (_gate)
         {
@@ -78,7 +77,7 @@ public sealed class RoomClient : IAsyncDisposable
             _roomId = roomId;
         }
 
-        var result = await Call<JoinResult>("JoinRoom", [roomId, lastSeq], cancellationToken);
+        var result = await Call<JoinResult>(connection, "JoinRoom", [roomId, lastSeq], cancellationToken);
         if (lastSeq is null)
         {
             lock (_gate)
@@ -147,15 +146,22 @@ public sealed class RoomClient : IAsyncDisposable
         Call<ModerationResult>("DeleteMessage", [id], cancellationToken);
 
     /// <summary>Closes the connection.</summary>
-    public Task StopAsync(CancellationToken cancellationToken = default) => _connection.StopAsync(cancellationToken);
+    public Task StopAsync(CancellationToken cancellationToken = default)
+    {
+        _stopped = true;
+        return _connection.StopAsync(cancellationToken);
+    }
 
-    public ValueTask DisposeAsync() => _connection.DisposeAsync();
+    public async ValueTask DisposeAsync() => await StopAsync();
 
-    private async Task<T> Call<T>(string method, object?[] args, CancellationToken cancellationToken)
+    private Task<T> Call<T>(string method, object?[] args, CancellationToken cancellationToken) =>
+        Call<T>(_connection, method, args, cancellationToken);
+
+    private static async Task<T> Call<T>(HubConnection connection, string method, object?[] args, CancellationToken cancellationToken)
     {
         try
         {
-            return await _connection.InvokeAsync<T>(method, args, cancellationToken);
+            return await connection.InvokeAsync<T>(method, args, cancellationToken);
         }
         catch (SignalR.HubException ex)
         {

@@ -34,6 +34,14 @@ public sealed class GatewayProcess : ServerProcess
 
     protected override IReadOnlyDictionary<string, string> Environment => _environment;
 
+    /// <summary>Sends SIGTERM (what an orchestrator does to scale in): the gateway drains, then exits.</summary>
+    public async Task TerminateAsync()
+    {
+        var pid = ProcessId ?? throw new InvalidOperationException("the gateway process is not running");
+        using var kill = System.Diagnostics.Process.Start("kill", ["-TERM", pid.ToString(CultureInfo.InvariantCulture)]);
+        await kill.WaitForExitAsync();
+    }
+
     /// <summary>The process's resident memory (VmRSS) in bytes.</summary>
     public long ResidentBytes()
     {

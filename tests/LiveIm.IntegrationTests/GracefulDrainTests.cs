@@ -40,6 +40,9 @@ public sealed class GracefulDrainTests
 
         public double? ReconnectedAtSeconds { get; set; }
 
+        /// <summary>When the gateway told it to reconnect: receipt of the event + its delayMs.</summary>
+        public double? ScheduledAtSeconds { get; set; }
+
         public long[] Gifts()
         {
             lock (GiftSeqs)
@@ -87,7 +90,11 @@ public sealed class GracefulDrainTests
                     viewer.GiftSeqs.AddRange(batch.Where(e => e.Lane == Lane.Gift).Select(e => e.Seq!.Value));
                 }
             };
-            client.ReconnectRequested += _ => Interlocked.Increment(ref viewer.ReconnectRequests);
+            client.ReconnectRequested += r =>
+            {
+                viewer.ScheduledAtSeconds = clock.Elapsed.TotalSeconds + (r.DelayMs / 1000.0);
+                Interlocked.Increment(ref viewer.ReconnectRequests);
+            };
             client.Reconnected += _ => viewer.ReconnectedAtSeconds = clock.Elapsed.TotalSeconds;
             await client.ConnectAsync();
             await client.JoinRoomAsync(room);
@@ -204,18 +211,26 @@ public sealed class GracefulDrainTests
             TimeSpan.FromSeconds(15), "every viewer received every gift");
         Assert.All(viewers, v => Assert.Equal(expected, v.Gifts().Order()));
 
-        // No stampede: in any one-second window at most N / spread × 1.5 + 2 viewers reconnected.
-        var times = moving.Select(v => v.ReconnectedAtSeconds!.Value - drainStart).Order().ToArray();
-        var peak = times.Max(t => times.Count(u => u >= t && u < t + 1));
-        var bound = (ViewersPerGateway / DrainCluster.SpreadSeconds * 1.5) + 2;
-        _output.WriteLine($"{expected.Length} gifts; {moving.Count} viewers moved between {times[0]:0.00} s and {times[^1]:0.00} s after SIGTERM; "
-            + $"peak {peak} reconnects in a 1-s window (bound {bound:0.#}, even spread {ViewersPerGateway / DrainCluster.SpreadSeconds:0.#}/s)");
-        Assert.True(peak <= bound, $"{peak} reconnects in one second");
-        Assert.True(times[^1] - times[0] >= DrainCluster.SpreadSeconds / 2, "the reconnects are spread over the drain");
+        // No stampede. What the gateway decides (when each client is told to come back) must stay within
+        // N / spread x 1.5 + 2 in any one-second window; what the other gateways saw (each move completed: connected
+        // and joined again) adds the clients' own scheduling noise on two shared cores, so it gets twice the rate.
+        var scheduled = moving.Select(v => v.ScheduledAtSeconds!.Value - drainStart).Order().ToArray();
+        var done = moving.Select(v => v.ReconnectedAtSeconds!.Value - drainStart).Order().ToArray();
+        var rate = ViewersPerGateway / DrainCluster.SpreadSeconds;
+        var scheduledPeak = PeakPerSecond(scheduled);
+        var donePeak = PeakPerSecond(done);
+        _output.WriteLine($"{expected.Length} gifts; {moving.Count} viewers told to reconnect between {scheduled[0]:0.00} s and {scheduled[^1]:0.00} s after SIGTERM "
+            + $"(peak {scheduledPeak} in a 1-s window, even spread {rate:0.#}/s), moved between {done[0]:0.00} s and {done[^1]:0.00} s (peak {donePeak} in a 1-s window)");
+        Assert.True(scheduledPeak <= (rate * 1.5) + 2, $"{scheduledPeak} reconnects scheduled in one second");
+        Assert.True(donePeak <= (rate * 2) + 2, $"{donePeak} reconnects completed in one second");
+        Assert.True(scheduled[^1] - scheduled[0] >= DrainCluster.SpreadSeconds / 2, "the reconnects are spread over the drain");
 
         foreach (var viewer in viewers)
         {
             await viewer.Client.DisposeAsync();
         }
     }
+
+    // The most times within any window [t, t + 1 s) that starts at one of them.
+    private static int PeakPerSecond(double[] sortedTimes) => sortedTimes.Max(t => sortedTimes.Count(u => u >= t && u < t + 1));
 }

@@ -149,10 +149,8 @@ public class LiveImCluster : IAsyncLifetime
             ["Limits:UserChatPerSecond"] = "0",
             ["Limits:UserGiftPerSecond"] = "0",
             ["Limits:RoomGiftsPerSecond"] = "0",
-            // A gateway stopped at the end of the run drains first (SIGTERM behaviour); clients a test left open
-            // should not hold the teardown for the production 30 s spread.
-            ["Drain:SpreadSeconds"] = "0.5",
-            ["Drain:DeadlineSeconds"] = "1",
+            // The fixture's teardown stops the hosts; draining them first is DrainCluster's subject, not this one's.
+            ["Drain:OnShutdown"] = "false",
             ["Logging:LogLevel:Default"] = "Warning",
             ["Logging:LogLevel:LiveIm"] = "Information",
         });

@@ -62,6 +62,8 @@ LiveIm is running (logs in $state/):
   RoomService   http://127.0.0.1:$ROOMSERVICE_PORT   (dev tokens: POST /api/dev/token)
   Gateway 1     http://127.0.0.1:$GATEWAY1_PORT/hubs/room
   Gateway 2     http://127.0.0.1:$GATEWAY2_PORT/hubs/room
+  Assignment    http://127.0.0.1:$ROOMSERVICE_PORT/api/gateways/assign?roomId=demo   (which gateway a client should use)
+  Drain         curl -XPOST -H 'Authorization: Bearer liveim-DEVELOPMENT-ONLY-admin-token' http://127.0.0.1:$GATEWAY1_PORT/admin/drain
 Try: curl -s -XPOST http://127.0.0.1:$ROOMSERVICE_PORT/api/dev/token -H 'content-type: application/json' \\
        -d '{"userId":"u1","name":"Ann","role":"streamer","room":"demo"}'
 Ctrl-C stops everything.

@@ -37,12 +37,11 @@ public sealed partial class LoadReporter : BackgroundService
     private readonly IServer _server;
     private readonly ILogger<LoadReporter> _logger;
     private readonly SemaphoreSlim _reporting = new(1, 1);
-    private TimeSpan _lastCpu = Process.GetCurrentProcess().TotalProcessorTime;
+    private TimeSpan _lastCpu = ProcessCpu();
     private long _lastDeliveries;
     private long _lastTicks = Stopwatch.GetTimestamp();
     private double _cpu;
     private double _deliveriesPerSecond;
-    private string? _url;
 
     public LoadReporter(
         IRedisClient redis, RoomRegistry registry, FanoutMetrics metrics, GatewayIdentity gateway, LoadReportOptions options,
@@ -120,7 +119,7 @@ public sealed partial class LoadReporter : BackgroundService
             return; // a drain's immediate report right after a beat: keep the last figures
         }
 
-        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+        var cpu = ProcessCpu();
         var deliveries = _metrics.TotalDeliveries;
         _cpu = Math.Clamp((cpu - _lastCpu).TotalSeconds / (elapsed * Environment.ProcessorCount), 0, 1);
         _deliveriesPerSecond = (deliveries - _lastDeliveries) / elapsed;
@@ -129,18 +128,20 @@ public sealed partial class LoadReporter : BackgroundService
         _lastTicks = ticks;
     }
 
+    private static TimeSpan ProcessCpu()
+    {
+        using var process = Process.GetCurrentProcess();
+        return process.TotalProcessorTime;
+    }
+
     // Gateway:PublicUrl, else the first address Kestrel listens on, with a wildcard host (0.0.0.0, [::], +, *)
     // replaced by the machine's name: right for a flat network, wrong behind NAT or a proxy (set the setting there).
+    // A derived URL is not cached: the first report may run before Kestrel has bound (and a port 0 has become real).
     private string Url()
     {
-        if (_url is not null)
-        {
-            return _url;
-        }
-
         if (_options.PublicUrl is { } configured)
         {
-            return _url = configured.ToString().TrimEnd('/');
+            return configured.ToString().TrimEnd('/');
         }
 
         var address = _server.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault() ?? "http://localhost";
@@ -150,7 +151,7 @@ public sealed partial class LoadReporter : BackgroundService
             uri.Host = Environment.MachineName;
         }
 
-        return _url = uri.Uri.ToString().TrimEnd('/');
+        return uri.Uri.ToString().TrimEnd('/');
     }
 
     [LoggerMessage(EventId = 1, Level = LogLevel.Warning, Message = "Load report failed: {Reason}")]

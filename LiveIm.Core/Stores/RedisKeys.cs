@@ -65,4 +65,16 @@ public static class RedisKeys
     /// string holding the theoretical arrival time in ms, expiring when idle. Hash tag <c>{user:&lt;id&gt;}</c>.
     /// </summary>
     public static string UserRate(string userId, string kind) => $"{Prefix}{{user:{userId}}}:rate:{kind}";
+
+    /// <summary>The last online total RoomService broadcast to the room (string), so several instances broadcast a change once.</summary>
+    public static string OnlineBroadcast(string roomId) => $"{Prefix}{{room:{roomId}}}:presence:sent";
+
+    /// <summary>
+    /// Rooms with live presence reports: sorted set room id scored by the ms time its latest report expires. One key
+    /// for all rooms (no hash tag): RoomService reads it to know which rooms to broadcast to.
+    /// </summary>
+    public const string PresenceRooms = Prefix + "presence:rooms";
+
+    /// <summary>Which RoomService instance runs the current broadcast pass (string, expires after one interval).</summary>
+    public const string PresenceLease = Prefix + "presence:lease";
 }

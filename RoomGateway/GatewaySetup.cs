@@ -41,6 +41,7 @@ public static class GatewaySetup
         builder.Services.AddSingleton<FanoutMetrics>();
         builder.Services.AddSingleton(sp => new PrometheusExporter(
             [sp.GetRequiredService<FanoutMetrics>().Meter, sp.GetRequiredService<BackendMetrics>().Meter]));
+        builder.AddLiveImOtlp(FanoutMetrics.MeterName, BackendMetrics.MeterName);
         builder.Services.AddSingleton<RoomRegistry>();
         builder.Services.AddSingleton<RoomServiceClient>();
         builder.Services.AddSingleton<RoomSubscriptions>();

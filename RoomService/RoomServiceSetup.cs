@@ -54,6 +54,7 @@ public static class RoomServiceSetup
         builder.Services.AddSingleton<RoomServiceMetrics>();
         builder.Services.AddSingleton(sp => new PrometheusExporter(
             [sp.GetRequiredService<RoomServiceMetrics>().Meter, sp.GetRequiredService<BackendMetrics>().Meter]));
+        builder.AddLiveImOtlp(RoomServiceMetrics.MeterName, BackendMetrics.MeterName);
         builder.Services.AddSingleton(PresenceOptions.From(builder.Configuration));
         builder.Services.AddSingleton<PresenceStore>();
         builder.Services.AddHostedService<PresenceBroadcaster>();

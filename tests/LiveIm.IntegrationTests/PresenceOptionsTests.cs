@@ -7,7 +7,7 @@ namespace LiveIm.IntegrationTests;
 public sealed class PresenceOptionsTests
 {
     private static PresenceOptions Read(string? interval) => PresenceOptions.From(new ConfigurationBuilder()
-        .AddInMemoryCollection(new Dictionary<string, string?> { ["Presence:IntervalSeconds"] = interval }).Build());
+        .AddInMemoryCollection(interval is null ? [] : new Dictionary<string, string?> { ["Presence:IntervalSeconds"] = interval }).Build());
 
     [Fact]
     public void The_default_is_a_report_every_2_s_counting_for_10_s()

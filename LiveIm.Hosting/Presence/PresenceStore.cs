@@ -23,7 +23,10 @@ public sealed class PresenceStore
         _redis = redis;
     }
 
-    /// <summary>Writes <paramref name="gatewayId"/>'s local member count of the room, counting for <paramref name="ttl"/> (0 withdraws it).</summary>
+    /// <summary>
+    /// Writes <paramref name="gatewayId"/>'s local member count of the room, counting for <paramref name="ttl"/> (0
+    /// withdraws it). Returns no total: the reads purge expired reports and sum.
+    /// </summary>
     public Task<RoomPresence> ReportAsync(string roomId, string gatewayId, long count, long nowMs, TimeSpan ttl, CancellationToken cancellationToken) =>
         RunAsync(roomId, "report", nowMs, gatewayId, count, (long)ttl.TotalMilliseconds, cancellationToken);
 

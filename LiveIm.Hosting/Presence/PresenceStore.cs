@@ -71,8 +71,8 @@ public sealed class PresenceStore
     }
 
     /// <summary>
-    /// True when <paramref name="instanceId"/> may run this broadcast pass: the lease is free (or already its own)
-    /// and is taken for <paramref name="hold"/>. Several RoomService instances then run one pass per interval between them.
+    /// True when <paramref name="instanceId"/> may run this broadcast pass: the lease was free and is now its own for
+    /// <paramref name="hold"/>. Several RoomService instances then run about one pass per interval between them.
     /// </summary>
     public async Task<bool> TryLeadAsync(string instanceId, TimeSpan hold, CancellationToken cancellationToken)
     {

@@ -63,19 +63,13 @@ public sealed partial class PresenceReporter : BackgroundService
         }
 
         // All calls go out in one pipeline flush; the live rooms' ZADD with them.
-        var calls = current.Select(kv => _presence.ReportAsync(kv.Key, _gateway.Id, kv.Value, now, _options.Ttl, ct)).ToList();
         var live = current.Where(kv => kv.Value > 0).Select(kv => kv.Key).ToList();
-        calls.Add(MarkLiveAsync(live, now + (long)_options.Ttl.TotalMilliseconds, ct));
+        var calls = new List<Task>(current.Count + 1) { _presence.MarkRoomsLiveAsync(live, now + (long)_options.Ttl.TotalMilliseconds, ct) };
+        calls.AddRange(current.Select(kv => _presence.ReportAsync(kv.Key, _gateway.Id, kv.Value, now, _options.Ttl, ct)));
         await Task.WhenAll(calls);
 
         _reported.Clear();
         _reported.UnionWith(live);
-    }
-
-    private async Task<RoomPresence> MarkLiveAsync(List<string> live, long expiryMs, CancellationToken ct)
-    {
-        await _presence.MarkRoomsLiveAsync(live, expiryMs, ct);
-        return default;
     }
 
     [LoggerMessage(EventId = 1, Level = LogLevel.Warning, Message = "Presence report failed: {Reason}")]

@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -32,8 +33,10 @@ public static class HostingExtensions
             RequestTimeout = settings.RequestTimeout,
             LoggerFactory = sp.GetRequiredService<ILoggerFactory>(),
         }));
-        builder.Services.AddSingleton<IMessageBus>(sp => new NatsMessageBus(sp.GetRequiredService<INatsConnection>()));
+        builder.Services.TryAddSingleton<Metrics.BackendMetrics>();
+        builder.Services.AddSingleton<IMessageBus>(sp => new NatsMessageBus(sp.GetRequiredService<INatsConnection>(), sp.GetRequiredService<Metrics.BackendMetrics>()));
         builder.Services.AddHostedService<BackendConnector>();
+        builder.Services.AddHostedService<Metrics.BackendProbe>(); // registered once however often it is added
         return builder;
     }
 
@@ -41,13 +44,17 @@ public static class HostingExtensions
     public static IHostApplicationBuilder AddLiveImRedis(this IHostApplicationBuilder builder)
     {
         var settings = builder.Configuration.GetSection("Redis").Get<RedisSettings>() ?? new RedisSettings();
-        builder.Services.AddSingleton<IRedisClient>(sp => new RedisClient(new RedisOptions
-        {
-            EndPoint = settings.EndPoint,
-            Password = settings.Password,
-            LoggerFactory = sp.GetRequiredService<ILoggerFactory>(),
-        }));
+        builder.Services.TryAddSingleton<Metrics.BackendMetrics>();
+        builder.Services.AddSingleton<IRedisClient>(sp => new InstrumentedRedisClient(
+            new RedisClient(new RedisOptions
+            {
+                EndPoint = settings.EndPoint,
+                Password = settings.Password,
+                LoggerFactory = sp.GetRequiredService<ILoggerFactory>(),
+            }),
+            sp.GetRequiredService<Metrics.BackendMetrics>()));
         builder.Services.AddHostedService<BackendConnector>(); // registered once however often it is added
+        builder.Services.AddHostedService<Metrics.BackendProbe>();
 
         return builder;
     }
@@ -107,6 +114,9 @@ public static class HostingExtensions
     /// <summary><c>GET /metrics</c>: the registered <see cref="Metrics.PrometheusExporter"/> in Prometheus text format.</summary>
     public static IEndpointRouteBuilder MapLiveImMetrics(this IEndpointRouteBuilder endpoints)
     {
+        // Created now, not on the first scrape: histograms are aggregated from measurements as they happen, and a
+        // listener that does not exist yet would miss them.
+        endpoints.ServiceProvider.GetRequiredService<Metrics.PrometheusExporter>();
         endpoints.MapGet("/metrics", (Metrics.PrometheusExporter exporter) =>
             Results.Text(exporter.Render(), "text/plain; version=0.0.4; charset=utf-8"));
         return endpoints;

@@ -2,6 +2,7 @@ using LiveIm.Hosting;
 using LiveIm.Hosting.Admin;
 using LiveIm.Hosting.Health;
 using LiveIm.Hosting.Metrics;
+using LiveIm.Hosting.Presence;
 using LiveIm.RoomGateway.Auth;
 using LiveIm.RoomGateway.Backend;
 using LiveIm.RoomGateway.Delivery;
@@ -42,11 +43,15 @@ public static class GatewaySetup
         fanout.Validate();
         builder.Services.AddSingleton(fanout);
         builder.Services.AddSingleton<FanoutMetrics>();
-        builder.Services.AddSingleton(sp => new PrometheusExporter([sp.GetRequiredService<FanoutMetrics>().Meter]));
+        builder.Services.AddSingleton(sp => new PrometheusExporter(
+            [sp.GetRequiredService<FanoutMetrics>().Meter, sp.GetRequiredService<BackendMetrics>().Meter]));
+        builder.AddLiveImOtlp(FanoutMetrics.MeterName, BackendMetrics.MeterName);
         builder.Services.AddSingleton<RoomRegistry>();
         builder.Services.AddSingleton<RoomServiceClient>();
         builder.Services.AddSingleton<RoomSubscriptions>();
         builder.Services.AddSingleton<RoomMembership>();
+        builder.Services.AddSingleton(PresenceOptions.From(builder.Configuration));
+        builder.Services.AddSingleton<PresenceStore>();
         builder.Services.AddHostedService<PresenceReporter>();
         var limits = builder.Configuration.GetSection("Limits").Get<LimitsOptions>() ?? new LimitsOptions();
         limits.Validate();

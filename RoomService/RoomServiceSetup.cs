@@ -1,12 +1,16 @@
 using LiveIm.Hosting;
 using LiveIm.Hosting.Admin;
+using LiveIm.Hosting.Metrics;
+using LiveIm.Hosting.Presence;
 using LiveIm.RoomService.Admin;
 using LiveIm.RoomService.Assignment;
 using LiveIm.RoomService.Auth;
 using LiveIm.RoomService.Configuration;
 using LiveIm.RoomService.Events;
 using LiveIm.RoomService.Limits;
+using LiveIm.RoomService.Metrics;
 using LiveIm.RoomService.Moderation;
+using LiveIm.RoomService.Presence;
 using LiveIm.RoomService.Publishing;
 using LiveIm.RoomService.Requests;
 using LiveIm.RoomService.Stores;
@@ -50,13 +54,22 @@ public static class RoomServiceSetup
         builder.Services.AddSingleton<RoomQueries>();
         builder.Services.AddHostedService<RoomRequestListener>();
         builder.AddGatewayAssignment();
+        builder.Services.AddSingleton<RoomServiceMetrics>();
+        builder.Services.AddSingleton(sp => new PrometheusExporter(
+            [sp.GetRequiredService<RoomServiceMetrics>().Meter, sp.GetRequiredService<BackendMetrics>().Meter]));
+        builder.AddLiveImOtlp(RoomServiceMetrics.MeterName, BackendMetrics.MeterName);
+        builder.Services.AddSingleton(PresenceOptions.From(builder.Configuration));
+        builder.Services.AddSingleton<PresenceStore>();
+        builder.Services.AddHostedService<PresenceBroadcaster>();
         return builder;
     }
 
-    /// <summary>Maps /healthz, the admin endpoints and, when <c>DevTokens:Enabled</c>, the dev token endpoint.</summary>
+    /// <summary>Maps /healthz, /readyz, /metrics, room info, the admin endpoints and, when <c>DevTokens:Enabled</c>, the dev token endpoint.</summary>
     public static WebApplication MapRoomService(this WebApplication app)
     {
         app.MapLiveImHealth();
+        app.MapLiveImMetrics();
+        app.MapRoomInfo();
         app.MapChatBudgetAdmin();
         app.MapGatewayAssignment();
         if (app.Configuration.GetValue("DevTokens:Enabled", false))

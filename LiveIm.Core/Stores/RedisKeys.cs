@@ -74,4 +74,16 @@ public static class RedisKeys
 
     /// <summary>Index of the gateways that reported: sorted set gateway id scored by the ms time its report expires.</summary>
     public static string GatewayIndex => $"{Prefix}{{gateways}}:index";
+
+    /// <summary>The last online total RoomService broadcast to the room (string), so several instances broadcast a change once.</summary>
+    public static string OnlineBroadcast(string roomId) => $"{Prefix}{{room:{roomId}}}:presence:sent";
+
+    /// <summary>
+    /// Rooms with live presence reports: sorted set room id scored by the ms time its latest report expires. One key
+    /// for all rooms (no hash tag): RoomService reads it to know which rooms to broadcast to.
+    /// </summary>
+    public const string PresenceRooms = Prefix + "presence:rooms";
+
+    /// <summary>Which RoomService instance runs the current broadcast pass (string, expires after one interval).</summary>
+    public const string PresenceLease = Prefix + "presence:lease";
 }

@@ -26,6 +26,9 @@ public sealed class FanoutMetrics : IDisposable
     private long _slowConsumerCloses;
     private long _degraded;
     private long _banCloses;
+    private long _joins;
+    private long _busReceived;
+    private readonly Histogram<double> _publishToWrite;
 
     public FanoutMetrics()
     {
@@ -41,8 +44,22 @@ public sealed class FanoutMetrics : IDisposable
         _meter.CreateObservableCounter("liveim.gateway.chat_degraded", () => Interlocked.Read(ref _degraded), description: "Times a connection's backlog made it drop to the reliable lanes only");
         _meter.CreateObservableCounter("liveim.gateway.frame_buffers_rented", () => FramePool.RentedCount, description: "Pooled frame buffers rented");
         _meter.CreateObservableCounter("liveim.gateway.frame_buffers_returned", () => FramePool.ReturnedCount, description: "Pooled frame buffers returned");
+        _meter.CreateObservableCounter("liveim.gateway.joins", () => Interlocked.Read(ref _joins), description: "JoinRoom calls that joined a room (a rate of this is joins/s)");
+        _meter.CreateObservableCounter("liveim.gateway.bus_received", () => Interlocked.Read(ref _busReceived), description: "Messages received from the bus on room subjects, before de-duplication");
+
+        // From RoomService's serverTs to the tick that writes the event: queueing on the bus, the tick's merge wait
+        // (50-250 ms by design) and the frame build. Buckets from 5 ms (one idle-room hop) to 10 s (the outer limit
+        // operators quote for a gift). Clock skew between hosts adds to it: run NTP.
+        _publishToWrite = _meter.CreateHistogram(
+            "liveim.gateway.publish_to_write", unit: "s",
+            description: "Seconds from an event's serverTs (RoomService) to the tick that writes it to connections, per lane",
+            tags: null,
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = PublishToWriteBuckets });
         _meter.CreateObservableGauge("liveim.gateway.frame_bytes_outstanding", () => FramePool.OutstandingBytes, unit: "By", description: "Bytes of frames alive (queued or being written)");
     }
+
+    /// <summary>Bucket bounds (seconds) of the publish-to-write histogram.</summary>
+    public static readonly double[] PublishToWriteBuckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.15, 0.25, 0.5, 1, 2.5, 5, 10];
 
     /// <summary>Publishes the registry's gauges (connections, rooms) on the same meter.</summary>
     public void ObserveRegistry(Func<long> connections, Func<long> rooms)
@@ -72,6 +89,28 @@ public sealed class FanoutMetrics : IDisposable
     internal void EventIn(string lane) => Interlocked.Increment(ref _eventsIn[Index(lane)]);
 
     internal void Tick() => Interlocked.Increment(ref _ticks);
+
+    internal void Joined() => Interlocked.Increment(ref _joins);
+
+    internal void BusReceived() => Interlocked.Increment(ref _busReceived);
+
+    /// <summary>Records the publish-to-write latency of a frame's live events, once per event (not per member).</summary>
+    internal void Written(List<TickEvent> events)
+    {
+        if (!_publishToWrite.Enabled)
+        {
+            return;
+        }
+
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        foreach (var e in events)
+        {
+            if (e.ServerTs > 0)
+            {
+                _publishToWrite.Record(Math.Max(0, now - e.ServerTs) / 1000.0, new KeyValuePair<string, object?>("lane", e.Lane));
+            }
+        }
+    }
 
     internal void Delivered(LaneCounts counts, long recipients, long frames, long bytes)
     {

@@ -104,8 +104,12 @@ public sealed class RoomFrame
         _buffer is { } b ? System.Text.Encoding.UTF8.GetString(b, 0, Length) : "<returned>";
 }
 
-/// <summary>One event of a tick: its wire JSON and its routing fields.</summary>
-public readonly record struct TickEvent(ReadOnlyMemory<byte> Json, long? Seq, string Lane)
+/// <summary>
+/// One event of a tick: its wire JSON and its routing fields; <paramref name="ServerTs"/> is RoomService's stamp for
+/// the live path (the publish-to-write histogram), 0 where it is not measured (history reads, the gateway's own
+/// online event).
+/// </summary>
+public readonly record struct TickEvent(ReadOnlyMemory<byte> Json, long? Seq, string Lane, long ServerTs = 0)
 {
     /// <summary>A reliable event as RoomService's history returns it (join snapshots and repair reads).</summary>
     public static TickEvent FromHistory(System.Text.Json.JsonElement e) => new(

@@ -109,9 +109,23 @@ public sealed class LocalRoom : IDisposable
     /// </summary>
     public bool Receive(ReadOnlyMemory<byte> json)
     {
+        _metrics.BusReceived();
         if (!RoomEventJson.TryReadEnvelope(json.Span, out var e))
         {
             return false;
+        }
+
+        if (ReferenceEquals(e.Type, RoomEventTypes.Online))
+        {
+            // RoomService's presence broadcast, one per change of the room's total: a latest-value signal (no seq),
+            // so it replaces the room's current number instead of queueing; it rides along with the next frame.
+            if (RoomEventJson.Deserialize(json.Span).Online is not { } online)
+            {
+                return false;
+            }
+
+            SetOnline(online);
+            return true;
         }
 
         lock (_pendingGate)
@@ -128,7 +142,7 @@ public sealed class LocalRoom : IDisposable
             }
             else
             {
-                _pending.Add(new TickEvent(json, e.Seq, e.Lane));
+                _pending.Add(new TickEvent(json, e.Seq, e.Lane, e.ServerTs));
                 if (ReferenceEquals(e.Type, RoomEventTypes.Ban))
                 {
                     NoteBanLocked(json.Span);
@@ -180,7 +194,7 @@ public sealed class LocalRoom : IDisposable
     }
 
     /// <summary>
-    /// The room's total online count (all gateways) as presence last computed it; a change rides along with the
+    /// The room's total online count (all gateways) as RoomService last broadcast it; a change rides along with the
     /// next frame, or goes out on its own when the room is quiet.
     /// </summary>
     public void SetOnline(long online)
@@ -252,7 +266,9 @@ public sealed class LocalRoom : IDisposable
                     end++;
                 }
 
-                FanOut(start == 0 && end == events.Count ? events : events.GetRange(start, end - start));
+                var frame = start == 0 && end == events.Count ? events : events.GetRange(start, end - start);
+                _metrics.Written(frame);
+                FanOut(frame);
                 start = end;
             }
 
@@ -412,11 +428,11 @@ public sealed class LocalRoom : IDisposable
             Events + 1, Likes + e.Likes, Math.Max(MaxId, e.Id), Math.Max(MaxServerTs, e.ServerTs), Events == 0 ? json : First);
 
         public TickEvent ToEvent(string roomId) => Events == 1
-            ? new TickEvent(First, null, Lane.Like)
+            ? new TickEvent(First, null, Lane.Like, MaxServerTs)
             : new TickEvent(RoomEventJson.Serialize(new RoomEvent
             {
                 RoomId = roomId, Id = MaxId, Lane = Lane.Like, Type = RoomEventTypes.Likes,
                 Likes = (int)Math.Min(int.MaxValue, Likes), ServerTs = MaxServerTs,
-            }), null, Lane.Like);
+            }), null, Lane.Like, MaxServerTs);
     }
 }

@@ -15,9 +15,12 @@ public sealed class RoomMembership
     private readonly RoomSubscriptions _subscriptions;
     private readonly RoomServiceClient _roomService;
     private readonly GatewayIdentity _gateway;
+    private readonly FanoutMetrics _metrics;
 
-    public RoomMembership(RoomRegistry registry, RoomSubscriptions subscriptions, RoomServiceClient roomService, GatewayIdentity gateway)
+    public RoomMembership(
+        RoomRegistry registry, RoomSubscriptions subscriptions, RoomServiceClient roomService, GatewayIdentity gateway, FanoutMetrics metrics)
     {
+        _metrics = metrics;
         _registry = registry;
         _subscriptions = subscriptions;
         _roomService = roomService;
@@ -62,6 +65,7 @@ public sealed class RoomMembership
             var maxSeq = history.Count == 0 ? 0 : history.Max(e => e.Seq!.Value);
 
             member.CompleteHold(history, maxSeq);
+            _metrics.Joined();
             return new JoinResult(roomId, reply.Seq, reply.Recovered, reply.OnlineElsewhere + room.Count, reply.ServerTime);
         }
         finally

@@ -1,5 +1,6 @@
 using LiveIm.Core.Bus;
 using LiveIm.Core.Errors;
+using LiveIm.RoomService.Metrics;
 
 namespace LiveIm.RoomService.Publishing;
 
@@ -10,10 +11,12 @@ namespace LiveIm.RoomService.Publishing;
 public sealed class RoomEventPublisher
 {
     private readonly IMessageBus _bus;
+    private readonly RoomServiceMetrics _metrics;
 
-    public RoomEventPublisher(IMessageBus bus)
+    public RoomEventPublisher(IMessageBus bus, RoomServiceMetrics metrics)
     {
         _bus = bus;
+        _metrics = metrics;
     }
 
     /// <summary>Publishes the event's wire JSON. Throws <c>unavailable</c> when the bus is down.</summary>
@@ -22,6 +25,10 @@ public sealed class RoomEventPublisher
         try
         {
             await _bus.PublishAsync(Subjects.Room(roomId), eventJson, cancellationToken);
+
+            // The lane is read back from the event (a few hundred ns, once per event, not per recipient) so callers
+            // keep their signature.
+            _metrics.Published(eventJson);
         }
         catch (BusUnavailableException ex)
         {

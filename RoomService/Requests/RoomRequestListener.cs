@@ -5,6 +5,7 @@ using LiveIm.Core.Bus.Contracts;
 using LiveIm.Core.Errors;
 using LiveIm.Core.Serialization;
 using LiveIm.RoomService.Events;
+using LiveIm.RoomService.Metrics;
 using LiveIm.RoomService.Moderation;
 using LiveIm.RoomService.Stores;
 
@@ -28,11 +29,15 @@ public sealed partial class RoomRequestListener : BackgroundService
     private readonly RoomQueries _queries;
     private readonly RoomModeration _moderation;
     private readonly ILogger<RoomRequestListener> _logger;
+    private readonly RoomServiceMetrics _metrics;
     private readonly SemaphoreSlim _slots = new(MaxConcurrentRequests);
     private readonly List<IAsyncDisposable> _subscriptions = new();
 
-    public RoomRequestListener(IMessageBus bus, RoomInteractions interactions, RoomQueries queries, RoomModeration moderation, ILogger<RoomRequestListener> logger)
+    public RoomRequestListener(
+        IMessageBus bus, RoomInteractions interactions, RoomQueries queries, RoomModeration moderation, ILogger<RoomRequestListener> logger,
+        RoomServiceMetrics metrics)
     {
+        _metrics = metrics;
         _bus = bus;
         _interactions = interactions;
         _queries = queries;
@@ -87,7 +92,14 @@ public sealed partial class RoomRequestListener : BackgroundService
             {
                 try
                 {
+                    var start = System.Diagnostics.Stopwatch.GetTimestamp();
                     var reply = await Handle(message, requestType, handle, stoppingToken);
+                    _metrics.Request(subject, reply.Error?.Code ?? RoomServiceMetrics.Ok, System.Diagnostics.Stopwatch.GetElapsedTime(start));
+                    if (reply.Error is { Code: ErrorCodes.RateLimited } limited)
+                    {
+                        _metrics.RateLimited(limited.Message);
+                    }
+
                     await _bus.PublishAsync(message.ReplyTo, JsonSerializer.SerializeToUtf8Bytes(reply, replyType), stoppingToken);
                 }
                 catch (Exception ex) when (ex is BusUnavailableException or OperationCanceledException)

@@ -131,7 +131,14 @@ public sealed class ConnectionLimitsTests
         Assert.Matches($@"^rate_limited: {kind} limit of {perSecond}/s per connection retryAfterMs=\d+$", refusal.Message);
         Assert.InRange(refusal.RetryAfterMs ?? 0, 1, 1000 / perSecond);
 
-        await Task.Delay(TimeSpan.FromMilliseconds(refusal.RetryAfterMs!.Value));
+        // At least retryAfterMs of real time after the refusal arrived: Task.Delay counts whole milliseconds of
+        // Environment.TickCount64, so a 1 ms delay may end after a fraction of a millisecond (the test failed that way).
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (waited.Elapsed < TimeSpan.FromMilliseconds(refusal.RetryAfterMs!.Value))
+        {
+            await Task.Delay(1);
+        }
+
         await Call();
         _output.WriteLine($"{kind}: accepted again after {refusal.RetryAfterMs} ms");
     }

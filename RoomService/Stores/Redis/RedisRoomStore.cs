@@ -1,5 +1,6 @@
 using System.Globalization;
 using LiveIm.Core.Stores;
+using LiveIm.Hosting.Presence;
 using LiveIm.Redis;
 using LiveIm.RoomService.Limits;
 using Microsoft.Extensions.Options;
@@ -19,10 +20,12 @@ public sealed class RedisRoomStore : IRoomStore
     private readonly IRedisClient _redis;
     private readonly RoomStoreOptions _options;
     private readonly TimeProvider _time;
+    private readonly PresenceStore _presence;
 
     public RedisRoomStore(IRedisClient redis, IOptions<RoomStoreOptions> options, TimeProvider time)
     {
         _redis = redis;
+        _presence = new PresenceStore(redis); // the gateways' presence script, one definition (LiveIm.Hosting)
         _options = options.Value;
         _time = time;
     }
@@ -214,16 +217,7 @@ public sealed class RedisRoomStore : IRoomStore
 
     /// <inheritdoc />
     public Task<long> OnlineElsewhereAsync(string roomId, string exceptGatewayId, CancellationToken cancellationToken) =>
-        Guard(async () =>
-        {
-            var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
-            var reply = await _redis.EvalAsync(
-                RoomScripts.OnlineElsewhere,
-                new RedisArg[] { RedisKeys.PresenceCounts(roomId), RedisKeys.PresenceExpiry(roomId) },
-                new RedisArg[] { now, exceptGatewayId },
-                cancellationToken);
-            return reply.AsInt64();
-        });
+        Guard(async () => (await _presence.ReadAsync(roomId, exceptGatewayId, _time.GetUtcNow().ToUnixTimeMilliseconds(), cancellationToken)).Online);
 
     private static async Task<T> Guard<T>(Func<Task<T>> action)
     {

@@ -16,8 +16,6 @@ internal static class RoomScripts
 
     public static readonly RedisScript AppendReliable = new(Gcra + Append + Read("append_reliable.lua"));
 
-    public static readonly RedisScript OnlineElsewhere = new(Read("online_elsewhere.lua"));
-
     public static readonly RedisScript MarkPublished = new(Read("mark_published.lua"));
 
     public static readonly RedisScript ChatAdmit = new(Read("chat_admit.lua"));

@@ -1,0 +1,70 @@
+using System.Diagnostics.Metrics;
+using LiveIm.Hosting.Metrics;
+using LiveIm.Testing;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Hosting;
+using Xunit;
+
+namespace LiveIm.IntegrationTests;
+
+/// <summary><c>Otlp:Endpoint</c> turns on OTLP export of the process's meters (here over http/protobuf to a fake collector).</summary>
+public sealed class OtlpExportTests
+{
+    [Fact]
+    public async Task With_an_endpoint_the_meters_are_pushed_to_the_collector_over_otlp()
+    {
+        var received = 0;
+        var contentType = "";
+        var collectorPort = FreePort.Next();
+        var collectorBuilder = WebApplication.CreateBuilder();
+        collectorBuilder.WebHost.UseUrls($"http://127.0.0.1:{collectorPort}");
+        await using var collector = collectorBuilder.Build();
+        collector.MapPost("/v1/metrics", async (HttpRequest request) =>
+        {
+            using var body = new MemoryStream();
+            await request.Body.CopyToAsync(body);
+            if (body.Length > 0)
+            {
+                contentType = request.ContentType ?? "";
+                Interlocked.Increment(ref received);
+            }
+
+            return Results.Ok();
+        });
+        await collector.StartAsync();
+
+        var meterName = "LiveIm.OtlpTest." + Guid.NewGuid().ToString("N");
+        var builder = Host.CreateApplicationBuilder();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Otlp:Endpoint"] = $"http://127.0.0.1:{collectorPort}/v1/metrics",
+            ["Otlp:Protocol"] = "http/protobuf",
+            ["Otlp:ExportIntervalMs"] = "200",
+        });
+        builder.AddLiveImOtlp(meterName);
+        using var host = builder.Build();
+        await host.StartAsync();
+        using var meter = new Meter(meterName);
+        meter.CreateCounter<long>("liveim.test.things").Add(5);
+
+        await Eventually.TrueAsync(() => Volatile.Read(ref received) > 0, TimeSpan.FromSeconds(10), "the collector receives an OTLP export");
+        Assert.Equal("application/x-protobuf", contentType);
+        await host.StopAsync();
+    }
+
+    [Fact]
+    public void Without_an_endpoint_nothing_is_registered_and_a_bad_one_stops_start_up()
+    {
+        var quiet = Host.CreateApplicationBuilder();
+        var before = quiet.Services.Count;
+        quiet.AddLiveImOtlp("x");
+        Assert.Equal(before, quiet.Services.Count);
+
+        var bad = Host.CreateApplicationBuilder();
+        bad.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Otlp:Endpoint"] = "not a url" });
+        Assert.Throws<InvalidOperationException>(() => bad.AddLiveImOtlp("x"));
+    }
+}

@@ -81,7 +81,10 @@ public sealed class RoomServiceStartupTests
     private static WebApplicationBuilder Builder(string environment, string? adminToken, params (string Key, string Value)[] more)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = environment, ContentRootPath = ContentRoot });
-        var settings = new Dictionary<string, string?> { ["Auth:SigningKey"] = LiveImCluster.SigningKey };
+        var settings = new Dictionary<string, string?>
+        {
+            ["Auth:SigningKey"] = LiveImCluster.SigningKey, ["Service:Token"] = LiveImCluster.ServiceToken,
+        };
         if (adminToken is not null)
         {
             settings["Admin:Token"] = adminToken;

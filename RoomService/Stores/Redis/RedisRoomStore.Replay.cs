@@ -15,8 +15,11 @@ public sealed partial class RedisRoomStore
     /// <summary>Largest stream time on the replay timeline (lib/clock.lua).</summary>
     internal const long ReplayMaxTs = uint.MaxValue;
 
-    /// <summary>Entries read per Redis call while a lane filter skips others (a page of 1,000 plus room to skip).</summary>
-    private const int FilteredBatch = 2000;
+    /// <summary>
+    /// Most entries read per Redis call while a lane filter skips others. A filtered page reads twice its size first
+    /// (gifts or chat alone are often less than half of an epoch's events: then the batch doubles each call, up to this).
+    /// </summary>
+    private const int FilteredBatch = 4000;
 
     /// <summary>
     /// Most entries one filtered page looks at. A page of gifts in an epoch of chat could otherwise scan the whole set
@@ -78,9 +81,9 @@ public sealed partial class RedisRoomStore
             // Filtered: batches until the page is full (and one more match is seen) or the scan budget is spent.
             var scanned = 0;
             long? lastReturned = null;
+            var batch = markers is null ? limit + 1 : Math.Min(FilteredBatch, (2 * limit) + 1);
             while (true)
             {
-                var batch = markers is null ? limit + 1 : FilteredBatch;
                 var flat = (await _redis.ExecuteAsync("ZRANGE", key, low, high, "BYSCORE", "LIMIT", 0, batch, "WITHSCORES")).AsArray();
                 long lastScore = 0;
                 for (var i = 0; i + 1 < flat.Length; i += 2)
@@ -113,6 +116,7 @@ public sealed partial class RedisRoomStore
                 }
 
                 low = "(" + Text(lastScore);
+                batch = Math.Min(FilteredBatch, batch * 2);
             }
         });
 

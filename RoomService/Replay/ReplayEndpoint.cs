@@ -36,11 +36,7 @@ public static class ReplayEndpoint
                 return Error(ErrorCodes.InvalidRoom, "room id must match ^[A-Za-z0-9_-]{1,64}$");
             }
 
-            if (Parse(request.Query) is not { } query)
-            {
-                return Error(ErrorCodes.InvalidArgument, Usage);
-            }
-
+            var query = Parse(request.Query);
             if (query.Error is { } error)
             {
                 return Error(ErrorCodes.InvalidArgument, error);
@@ -70,7 +66,7 @@ public static class ReplayEndpoint
 
     // Strict on purpose: a parameter given twice, an unknown one (a typo such as `from=` would otherwise return the
     // whole epoch), a sign, a fraction or an overflow is a 400 with the rule, never a guess.
-    private static Query? Parse(IQueryCollection q)
+    private static Query Parse(IQueryCollection q)
     {
         foreach (var (name, _) in q)
         {

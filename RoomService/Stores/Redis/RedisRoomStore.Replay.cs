@@ -16,17 +16,18 @@ public sealed partial class RedisRoomStore
     internal const long ReplayMaxTs = uint.MaxValue;
 
     /// <summary>
-    /// Most entries read per Redis call while a lane filter skips others. A filtered page reads twice its size first
-    /// (gifts or chat alone are often less than half of an epoch's events: then the batch doubles each call, up to this).
+    /// Most entries read per Redis call while a lane filter skips others. A filtered page first reads twice its size;
+    /// when the lanes asked for are rarer than that (gifts in an epoch of chat), the batch doubles on each call up to this.
     /// </summary>
-    private const int FilteredBatch = 4000;
+    private const int FilteredBatch = 2000;
 
     /// <summary>
-    /// Most entries one filtered page looks at. A page of gifts in an epoch of chat could otherwise scan the whole set
-    /// (100,000 entries, ~50 ms of Redis time): past this the page ends early, with fewer events and a cursor, and the
-    /// client asks again. 20,000 entries is ~10 ms of Redis work.
+    /// Most entries one filtered page looks at. A page of gifts in an epoch of chat could otherwise read the whole set:
+    /// reading costs ~4.5 µs per entry end to end (docs/replay-performance.md), so 100,000 entries would hold the
+    /// request for ~0.5 s. Past 5,000 entries (~20 ms) the page ends early, with fewer events (possibly none) and a
+    /// cursor, and the client asks again.
     /// </summary>
-    private const int FilteredScanBudget = 20_000;
+    private const int FilteredScanBudget = 5_000;
 
     private long StaleMs => (long)_clock.StaleAfter.TotalMilliseconds;
 

@@ -145,6 +145,13 @@ public sealed partial class RoomClient : IAsyncDisposable
     public Task<ModerationResult> DeleteMessageAsync(long id, CancellationToken cancellationToken = default) =>
         Call<ModerationResult>("DeleteMessage", [id], cancellationToken);
 
+    /// <summary>
+    /// Streamer only: reports the stream time current now (ms on the stream's own timeline), every 0.5-2 s. RoomService
+    /// estimates the room's stream clock from the reports and stamps events with it (docs/stream-clock.md).
+    /// </summary>
+    public Task<ClockResult> ReportStreamClockAsync(long streamMs, CancellationToken cancellationToken = default) =>
+        Call<ClockResult>("ReportStreamClock", [streamMs], cancellationToken);
+
     /// <summary>Closes the connection.</summary>
     public Task StopAsync(CancellationToken cancellationToken = default)
     {

@@ -15,3 +15,9 @@ public sealed record LikeResult(long Id, string Status);
 /// <summary>Result of a moderation call (<c>Mute</c>, <c>Unmute</c>, <c>Ban</c>, <c>Unban</c>, <c>SetSlowMode</c>,
 /// <c>DeleteMessage</c>): the id and reliable seq of the action's <c>system</c> event.</summary>
 public sealed record ModerationResult(long Id, long Seq);
+
+/// <summary>Result of <c>ReportStreamClock</c>: the room's stream clock after the report.</summary>
+/// <param name="Epoch">The current stream epoch.</param>
+/// <param name="OffsetMs">Server ms minus stream ms, as RoomService estimates it now.</param>
+/// <param name="NewEpoch">True when this report began the epoch (the first report, or a discontinuity).</param>
+public sealed record ClockResult(long Epoch, long OffsetMs, bool NewEpoch);

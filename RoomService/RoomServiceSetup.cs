@@ -12,9 +12,12 @@ using LiveIm.RoomService.Metrics;
 using LiveIm.RoomService.Moderation;
 using LiveIm.RoomService.Presence;
 using LiveIm.RoomService.Publishing;
+using LiveIm.RoomService.Replay;
 using LiveIm.RoomService.Requests;
 using LiveIm.RoomService.Stores;
 using LiveIm.RoomService.Stores.Redis;
+using LiveIm.RoomService.StreamClock;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace LiveIm.RoomService;
 
@@ -22,13 +25,22 @@ namespace LiveIm.RoomService;
 public static class RoomServiceSetup
 {
     /// <summary>
-    /// Registers the bus, Redis, the store, the room logic and the request listener. Refuses to start outside
-    /// Development without <c>Auth:SigningKey</c> or <c>Admin:Token</c>.
+    /// Registers the bus, Redis, the store, the room logic, the stream clock and the request listener. Refuses to start
+    /// outside Development without <c>Auth:SigningKey</c>, <c>Admin:Token</c> or <c>Service:Token</c>.
     /// </summary>
     public static WebApplicationBuilder AddRoomService(this WebApplicationBuilder builder)
     {
         builder.AddLiveImTokens();
         builder.Services.AddSingleton(AdminSettings.Resolve(builder.Configuration, builder.Environment, "the bearer token of RoomService's admin endpoints"));
+        builder.Services.AddSingleton(ServiceSettings.Resolve(builder.Configuration, builder.Environment));
+        builder.Services.AddOptions<StreamClockOptions>()
+            .Bind(builder.Configuration.GetSection(StreamClockOptions.Section))
+            .Validate(o => o.IsValid(), StreamClockOptions.ValidationMessage)
+            .ValidateOnStart();
+        builder.Services.AddOptions<ReplayOptions>()
+            .Bind(builder.Configuration.GetSection(ReplayOptions.Section))
+            .Validate(o => o.IsValid(), ReplayOptions.ValidationMessage)
+            .ValidateOnStart();
         builder.Services.AddOptions<ChatBudgetOptions>()
             .Bind(builder.Configuration.GetSection(ChatBudgetOptions.Section))
             .Validate(
@@ -45,12 +57,13 @@ public static class RoomServiceSetup
         builder.AddLiveImBus("roomservice");
         builder.AddLiveImRedis();
         builder.Services.Configure<RoomStoreOptions>(builder.Configuration.GetSection("History"));
-        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.TryAddSingleton(TimeProvider.System); // tests may bring their own clock
         builder.Services.AddSingleton<IRoomStore, RedisRoomStore>();
         builder.Services.AddSingleton<RoomEventPublisher>();
         builder.Services.AddSingleton<UserRateLimiter>();
         builder.Services.AddSingleton<RoomInteractions>();
         builder.Services.AddSingleton<RoomModeration>();
+        builder.Services.AddSingleton<RoomStreamClock>();
         builder.Services.AddSingleton<RoomQueries>();
         builder.Services.AddHostedService<RoomRequestListener>();
         builder.AddGatewayAssignment();
@@ -64,7 +77,10 @@ public static class RoomServiceSetup
         return builder;
     }
 
-    /// <summary>Maps /healthz, /readyz, /metrics, room info, the admin endpoints and, when <c>DevTokens:Enabled</c>, the dev token endpoint.</summary>
+    /// <summary>
+    /// Maps /healthz, /readyz, /metrics, room info, gateway assignment, the admin endpoints, the stream clock and replay
+    /// endpoints and, when <c>DevTokens:Enabled</c>, the dev token endpoint.
+    /// </summary>
     public static WebApplication MapRoomService(this WebApplication app)
     {
         app.MapLiveImHealth();
@@ -72,6 +88,8 @@ public static class RoomServiceSetup
         app.MapRoomInfo();
         app.MapChatBudgetAdmin();
         app.MapGatewayAssignment();
+        app.MapStreamClock();
+        app.MapReplay();
         if (app.Configuration.GetValue("DevTokens:Enabled", false))
         {
             app.MapDevTokens();

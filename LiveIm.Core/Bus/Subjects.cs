@@ -33,6 +33,12 @@ public static class Subjects
     /// <summary>Request: a moderation action (mute, unmute, ban, unban, slow mode, delete) by a streamer or moderator.</summary>
     public const string Moderate = "liveim.svc.moderate";
 
+    /// <summary>
+    /// Request: a stream clock report (<c>ReportStreamClock</c>) by the room's streamer: the stream time current when it
+    /// was sent. RoomService checks the role again and moves the room's clock (docs/stream-clock.md).
+    /// </summary>
+    public const string Clock = "liveim.svc.clock";
+
     /// <summary>The subject of a room's events. Throws for an invalid room id, so no caller can build a wildcard.</summary>
     public static string Room(string roomId)
     {

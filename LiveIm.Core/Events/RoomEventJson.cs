@@ -30,8 +30,35 @@ public static class RoomEventJson
         return buffer.WrittenSpan[..^1].ToArray();
     }
 
-    /// <summary>The tail: every field after <c>seq</c>, starting with a comma and ending with the closing brace.</summary>
+    /// <summary>
+    /// The tail: every field after <c>seq</c>, starting with a comma and ending with the closing brace: the
+    /// <see cref="OpenTail"/> and the stream clock fields of <paramref name="e"/> (<see cref="ClockFields"/>).
+    /// </summary>
     public static byte[] Tail(RoomEvent e)
+    {
+        var open = OpenTail(e);
+        var clock = ClockFields(e.StreamTs, e.StreamEpoch);
+        var tail = new byte[open.Length + clock.Length];
+        open.CopyTo(tail, 0);
+        clock.CopyTo(tail, open.Length);
+        return tail;
+    }
+
+    /// <summary>
+    /// The stream clock fields that close an event: <c>,"streamTs":T,"streamEpoch":E}</c>, or <c>,"streamTs":null}</c>
+    /// without a clock. RoomService's stamping scripts write the same bytes (lib/clock.lua), from the clock they read.
+    /// </summary>
+    public static byte[] ClockFields(long? streamTs, long? streamEpoch) =>
+        System.Text.Encoding.UTF8.GetBytes(streamTs is { } ts && streamEpoch is { } epoch
+            ? $",\"streamTs\":{ts.ToString(System.Globalization.CultureInfo.InvariantCulture)},\"streamEpoch\":{epoch.ToString(System.Globalization.CultureInfo.InvariantCulture)}}}"
+            : ",\"streamTs\":null}");
+
+    /// <summary>
+    /// The open tail: every field after <c>seq</c> up to and including <c>serverTs</c>, starting with a comma and
+    /// without the closing brace. RoomService's scripts close it with the stream clock fields of the clock they read
+    /// when they stamp the event (<see cref="ClockFields"/>), so the clock costs no extra round trip.
+    /// </summary>
+    public static byte[] OpenTail(RoomEvent e)
     {
         var buffer = new ArrayBufferWriter<byte>(256);
         using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
@@ -98,23 +125,14 @@ public static class RoomEventJson
             }
 
             writer.WriteNumber("serverTs"u8, e.ServerTs);
-            if (e.StreamTs is { } streamTs)
-            {
-                writer.WriteNumber("streamTs"u8, streamTs);
-            }
-            else
-            {
-                writer.WriteNull("streamTs"u8);
-            }
-
             writer.WriteEndObject();
         }
 
-        // {"lane":...}  ->  ,"lane":...}
+        // {"lane":...,"serverTs":N}  ->  ,"lane":...,"serverTs":N
         var written = buffer.WrittenSpan;
-        var tail = new byte[written.Length];
+        var tail = new byte[written.Length - 1];
         tail[0] = (byte)',';
-        written[1..].CopyTo(tail.AsSpan(1));
+        written[1..^1].CopyTo(tail.AsSpan(1));
         return tail;
     }
 
@@ -153,7 +171,7 @@ public static class RoomEventJson
 
     /// <summary>
     /// Reads the routing fields of an event's JSON (<c>id</c>, <c>seq</c>, <c>lane</c>, <c>type</c>, <c>likes</c>,
-    /// <c>serverTs</c>) without materializing it or allocating: the gateway routes, de-duplicates and aggregates on
+    /// <c>serverTs</c>, <c>streamTs</c>, <c>streamEpoch</c>) without materializing it or allocating: the gateway routes, de-duplicates and aggregates on
     /// these; the bytes pass through untouched. False for anything that is not one well-formed object of valid UTF-8
     /// with a known lane and an id.
     /// </summary>
@@ -161,7 +179,7 @@ public static class RoomEventJson
     {
         envelope = default;
         long id = 0, serverTs = 0;
-        long? seq = null;
+        long? seq = null, streamTs = null, streamEpoch = null;
         string? lane = null, type = null;
         var likes = 0;
         var hasId = false;
@@ -224,6 +242,16 @@ public static class RoomEventJson
                     reader.Read();
                     serverTs = reader.GetInt64();
                 }
+                else if (reader.ValueTextEquals("streamTs"u8))
+                {
+                    reader.Read();
+                    streamTs = reader.TokenType == JsonTokenType.Null ? null : reader.GetInt64();
+                }
+                else if (reader.ValueTextEquals("streamEpoch"u8))
+                {
+                    reader.Read();
+                    streamEpoch = reader.TokenType == JsonTokenType.Null ? null : reader.GetInt64();
+                }
                 else
                 {
                     reader.Read();
@@ -254,7 +282,10 @@ public static class RoomEventJson
             return false;
         }
 
-        envelope = new EventEnvelope(id, seq, lane, type ?? RoomEventTypes.Other, likes, serverTs);
+        // A stamp is both fields or neither (a hostile half-stamp carries none onward).
+        envelope = streamTs is not null && streamEpoch is not null
+            ? new EventEnvelope(id, seq, lane, type ?? RoomEventTypes.Other, likes, serverTs, streamTs, streamEpoch)
+            : new EventEnvelope(id, seq, lane, type ?? RoomEventTypes.Other, likes, serverTs);
         return true;
     }
 

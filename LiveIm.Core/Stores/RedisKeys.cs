@@ -86,4 +86,22 @@ public static class RedisKeys
 
     /// <summary>Which RoomService instance runs the current broadcast pass (string, expires after one interval).</summary>
     public const string PresenceLease = Prefix + "presence:lease";
+
+    /// <summary>
+    /// The room's stream clock: hash with <c>epoch</c>, <c>offset</c> (server ms minus stream ms), <c>lastStream</c>,
+    /// <c>lastArrival</c> and <c>window</c> (the sliding window's per-bucket minima). docs/stream-clock.md.
+    /// </summary>
+    public static string Clock(string roomId) => $"{Prefix}{{room:{roomId}}}:clock";
+
+    /// <summary>
+    /// Prefix of the replay sets of a room: <see cref="Replay"/> is this plus the epoch. The stamping scripts build
+    /// the name from the epoch they read, under the room's hash tag (so on the script's own Redis Cluster slot).
+    /// </summary>
+    public static string ReplayPrefix(string roomId) => $"{Prefix}{{room:{roomId}}}:replay:";
+
+    /// <summary>
+    /// Every event of one stream epoch of the room, for replay: sorted set, score <c>streamTs × 2^21 + n</c> (n breaks
+    /// ties in id order), member the event's wire JSON.
+    /// </summary>
+    public static string Replay(string roomId, long epoch) => ReplayPrefix(roomId) + epoch.ToString(System.Globalization.CultureInfo.InvariantCulture);
 }

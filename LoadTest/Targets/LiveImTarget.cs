@@ -20,6 +20,7 @@ internal sealed class LiveImTarget : BenchTarget
     private readonly FanoutOptions _options;
     private readonly string _signingKey = RandomNumberGenerator.GetString(AlphaNumeric, 48);
     private readonly string _adminToken = RandomNumberGenerator.GetString(AlphaNumeric, 32);
+    private readonly string _serviceToken = RandomNumberGenerator.GetString(AlphaNumeric, 32);
     private readonly NatsServer _nats = new();
     private readonly RedisServer _redis = new();
     private readonly LiveImTokens _tokens;
@@ -88,6 +89,7 @@ internal sealed class LiveImTarget : BenchTarget
             ["ASPNETCORE_ENVIRONMENT"] = "Benchmark",
             ["Auth__SigningKey"] = _signingKey,
             ["Admin__Token"] = _adminToken,
+            ["Service__Token"] = _serviceToken, // builds before the stream clock ignore it
             ["Nats__Url"] = _nats.Url,
             ["Redis__EndPoint"] = _redis.EndPoint,
             ["Logging__LogLevel__Default"] = "Warning",

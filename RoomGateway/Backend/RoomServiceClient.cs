@@ -42,6 +42,9 @@ public sealed class RoomServiceClient
     public Task<ModerateReply> ModerateAsync(ModerateRequest request, CancellationToken ct) =>
         Call(Subjects.Moderate, request, LiveImJson.Default.ModerateRequest, LiveImJson.Default.BusReplyModerateReply, ct);
 
+    public Task<ClockReply> ReportClockAsync(ClockRequest request, CancellationToken ct) =>
+        Call(Subjects.Clock, request, LiveImJson.Default.ClockRequest, LiveImJson.Default.BusReplyClockReply, ct);
+
     private async Task<TReply> Call<TRequest, TReply>(
         string subject, TRequest request, JsonTypeInfo<TRequest> requestType, JsonTypeInfo<BusReply<TReply>> replyType, CancellationToken ct)
         where TReply : class

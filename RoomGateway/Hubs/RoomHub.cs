@@ -127,6 +127,29 @@ public sealed class RoomHub : Hub
         return Moderate(member, roomId, RoomEventTypes.Delete, messageId: id);
     }
 
+    /// <summary>
+    /// The streamer reports the stream time current as this call is sent (read from the encoder or the player of its
+    /// own stream), every 0.5-2 s; RoomService estimates the room's stream clock from the reports (docs/stream-clock.md)
+    /// and stamps every event with it. The room's streamer only (<c>forbidden</c> otherwise); RoomService checks again.
+    /// </summary>
+    public Task<ClockReply> ReportStreamClock(long streamMs)
+    {
+        var (member, roomId) = Sender();
+        if (member.Identity.RoleIn(roomId) != Roles.Streamer)
+        {
+            throw new RoomException(ErrorCodes.Forbidden, "only the room's streamer may report its stream clock");
+        }
+
+        // The cheap half of RoomService's check (its upper bound is a setting): a negative time never costs a bus trip.
+        if (streamMs < 0)
+        {
+            throw new RoomException(ErrorCodes.InvalidArgument, "streamMs must be a whole number of stream milliseconds >= 0");
+        }
+
+        // Not the connection's token: a report on its way completes; it is cheap and idempotent in effect.
+        return _roomService.ReportClockAsync(new ClockRequest(roomId, member.Identity.SenderIn(roomId), streamMs), CancellationToken.None);
+    }
+
     public override Task OnConnectedAsync()
     {
         // The lifetime manager registered the member before this runs (GatewayHubLifetimeManager).

@@ -14,7 +14,8 @@ namespace LiveIm.RoomService.Events;
 
 /// <summary>
 /// Where a room event is born: validates an interaction, admits chat against the room's budget, stamps it (id,
-/// reliable seq, serverTs), persists the reliable lane, and hands it to <see cref="RoomEventPublisher"/> to cross the
+/// reliable seq, serverTs, and in the same store call streamTs/streamEpoch from the room's stream clock), persists
+/// the reliable lane and, when the room has a clock, the replay store, and hands it to <see cref="RoomEventPublisher"/> to cross the
 /// bus once.
 /// </summary>
 public sealed class RoomInteractions
@@ -76,6 +77,14 @@ public sealed class RoomInteractions
             await _userRates.TakeChatAsync(request.From.UserId, now, cancellationToken);
         }
 
+        var e = new RoomEvent
+        {
+            RoomId = request.RoomId, Lane = Lane.Chat, Type = RoomEventTypes.Chat, From = request.From, Text = text,
+            ServerTs = now,
+        };
+
+        // The script stamps an admitted line with the stream clock as it is at `now` and stores it for replay, in the
+        // same round trip as the admission.
         var admission = await _store.AdmitChatAsync(
             request.RoomId,
             request.From.UserId,
@@ -84,6 +93,8 @@ public sealed class RoomInteractions
             window: now / ChatWindowMs,
             draw: Random.Shared.NextDouble(), // fair sampling needs uniform numbers, not unpredictable ones
             _chat.BudgetPerSecond,
+            RoomEventJson.Head(e.RoomId),
+            RoomEventJson.OpenTail(e),
             cancellationToken);
         if (!admission.Admitted)
         {
@@ -97,12 +108,7 @@ public sealed class RoomInteractions
             };
         }
 
-        var e = new RoomEvent
-        {
-            RoomId = request.RoomId, Lane = Lane.Chat, Type = RoomEventTypes.Chat, From = request.From, Text = text,
-            ServerTs = now,
-        };
-        await _publisher.PublishAsync(request.RoomId, RoomEventJson.Compose(RoomEventJson.Head(e.RoomId), admission.Id, null, RoomEventJson.Tail(e)), cancellationToken);
+        await _publisher.PublishAsync(request.RoomId, admission.Json ?? [], cancellationToken);
         return new ChatReply(admission.Id, ChatReply.Ok);
     }
 
@@ -123,10 +129,12 @@ public sealed class RoomInteractions
         };
         // Likes are counters: muted users may still like, and no per-user rate (the gateway's per-connection limit
         // and the like aggregation bound their cost). A banned user may not.
-        var id = await _store.NextIdUnlessBannedAsync(request.RoomId, request.From.UserId, IsPrivileged(request.From), cancellationToken)
+        var like = await _store.AppendLikeAsync(
+            request.RoomId, request.From.UserId, IsPrivileged(request.From), RoomEventJson.Head(e.RoomId), RoomEventJson.OpenTail(e), e.ServerTs,
+            cancellationToken)
             ?? throw Banned();
-        await _publisher.PublishAsync(request.RoomId, RoomEventJson.Compose(RoomEventJson.Head(e.RoomId), id, null, RoomEventJson.Tail(e)), cancellationToken);
-        return new LikeReply(id, "ok");
+        await _publisher.PublishAsync(request.RoomId, like.Json, cancellationToken);
+        return new LikeReply(like.Id, "ok");
     }
 
     /// <summary>
@@ -178,7 +186,7 @@ public sealed class RoomInteractions
         }
 
         var checks = new AppendChecks(request.From.UserId, IsPrivileged(request.From), now, _limits.RoomGifts);
-        var appended = await _store.AppendReliableAsync(request.RoomId, RoomEventJson.Head(e.RoomId), RoomEventJson.Tail(e), key, checks, cancellationToken);
+        var appended = await _store.AppendReliableAsync(request.RoomId, RoomEventJson.Head(e.RoomId), RoomEventJson.OpenTail(e), key, checks, cancellationToken);
         switch (appended.Refusal)
         {
             case AppendRefusal.Banned:

@@ -8,6 +8,7 @@ using LiveIm.RoomService.Events;
 using LiveIm.RoomService.Metrics;
 using LiveIm.RoomService.Moderation;
 using LiveIm.RoomService.Stores;
+using LiveIm.RoomService.StreamClock;
 
 namespace LiveIm.RoomService.Requests;
 
@@ -28,16 +29,18 @@ public sealed partial class RoomRequestListener : BackgroundService
     private readonly RoomInteractions _interactions;
     private readonly RoomQueries _queries;
     private readonly RoomModeration _moderation;
+    private readonly RoomStreamClock _clock;
     private readonly ILogger<RoomRequestListener> _logger;
     private readonly RoomServiceMetrics _metrics;
     private readonly SemaphoreSlim _slots = new(MaxConcurrentRequests);
     private readonly List<IAsyncDisposable> _subscriptions = new();
 
     public RoomRequestListener(
-        IMessageBus bus, RoomInteractions interactions, RoomQueries queries, RoomModeration moderation, ILogger<RoomRequestListener> logger,
-        RoomServiceMetrics metrics)
+        IMessageBus bus, RoomInteractions interactions, RoomQueries queries, RoomModeration moderation, RoomStreamClock clock,
+        ILogger<RoomRequestListener> logger, RoomServiceMetrics metrics)
     {
         _metrics = metrics;
+        _clock = clock;
         _bus = bus;
         _interactions = interactions;
         _queries = queries;
@@ -54,6 +57,7 @@ public sealed partial class RoomRequestListener : BackgroundService
         await Serve(Subjects.Join, json.JoinRequest, json.BusReplyJoinReply, _queries.JoinAsync, stoppingToken);
         await Serve(Subjects.History, json.HistoryRequest, json.BusReplyHistoryReply, _queries.HistoryAsync, stoppingToken);
         await Serve(Subjects.Moderate, json.ModerateRequest, json.BusReplyModerateReply, _moderation.ModerateAsync, stoppingToken);
+        await Serve(Subjects.Clock, json.ClockRequest, json.BusReplyClockReply, _clock.ReportFromBusAsync, stoppingToken);
         LogListening(_subscriptions.Count);
         try
         {

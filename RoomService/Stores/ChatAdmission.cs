@@ -5,4 +5,5 @@ namespace LiveIm.RoomService.Stores;
 /// <param name="Id">The line's room-unique event id when admitted; 0 otherwise (only admitted lines take an id).</param>
 /// <param name="Refusal">Why a line was refused (<see cref="ChatRefusal.None"/> when admitted or merely sampled).</param>
 /// <param name="Detail">Muted: the ms time the mute ends. Slow mode: ms until the sender may chat again.</param>
-public readonly record struct ChatAdmission(bool Admitted, long Id, ChatRefusal Refusal = ChatRefusal.None, long Detail = 0);
+/// <param name="Json">Admitted: the line's wire JSON, stamped with the stream clock (what is published and replayed).</param>
+public readonly record struct ChatAdmission(bool Admitted, long Id, ChatRefusal Refusal = ChatRefusal.None, long Detail = 0, byte[]? Json = null);

@@ -19,12 +19,37 @@ public interface IRoomStore
     /// <paramref name="defaultBudget"/>; 0 = unlimited. <paramref name="privileged"/> senders are always admitted and
     /// use none of the budget. <paramref name="draw"/> is a uniform random number in [0, 1), passed in so that the
     /// decision is a pure function of its inputs (replication, tests).
+    /// An admitted line is stamped with the room's stream clock at <paramref name="nowMs"/> in the same call: its JSON is
+    /// <c>head + ,"id":N,"seq":null + openTail + clock fields</c> (<see cref="LiveIm.Core.Events.RoomEventJson"/>), stored
+    /// for replay when the room has a clock.
     /// </summary>
     Task<ChatAdmission> AdmitChatAsync(
-        string roomId, string userId, bool privileged, long nowMs, long window, double draw, int defaultBudget, CancellationToken cancellationToken);
+        string roomId, string userId, bool privileged, long nowMs, long window, double draw, int defaultBudget, byte[] head, byte[] openTail,
+        CancellationToken cancellationToken);
 
-    /// <summary>The next id for a like of <paramref name="userId"/>, or null when the user is banned from the room.</summary>
-    Task<long?> NextIdUnlessBannedAsync(string roomId, string userId, bool privileged, CancellationToken cancellationToken);
+    /// <summary>
+    /// A like of <paramref name="userId"/>: its id and JSON stamped with the stream clock at <paramref name="nowMs"/>
+    /// (stored for replay when the room has a clock), or null when the user is banned from the room.
+    /// </summary>
+    Task<StampedEvent?> AppendLikeAsync(
+        string roomId, string userId, bool privileged, byte[] head, byte[] openTail, long nowMs, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Applies one stream clock report (stream time <paramref name="streamMs"/>, arrived at <paramref name="nowMs"/>)
+    /// atomically: the window minimum, a new epoch on a discontinuity (docs/stream-clock.md). The caller validated it.
+    /// </summary>
+    Task<LiveIm.Core.Bus.Contracts.ClockReply> ReportClockAsync(string roomId, long streamMs, long nowMs, CancellationToken cancellationToken);
+
+    /// <summary>The room's stream clock as stored, or null when it never had one (or it expired).</summary>
+    Task<ClockState?> ReadClockAsync(string roomId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Events of <paramref name="epoch"/> with stream time in [<paramref name="fromMs"/>, <paramref name="toMs"/>]
+    /// (<see cref="long.MaxValue"/>: to the end), strictly after replay position <paramref name="after"/> when given,
+    /// in stream order (ties by id), at most <paramref name="limit"/>, only of <paramref name="lanes"/> when given.
+    /// </summary>
+    Task<ReplaySlice> ReadReplayAsync(
+        string roomId, long epoch, long fromMs, long toMs, long? after, int limit, IReadOnlyCollection<string>? lanes, CancellationToken cancellationToken);
 
     /// <summary>True when <paramref name="userId"/> is banned from the room.</summary>
     Task<bool> IsBannedAsync(string roomId, string userId, CancellationToken cancellationToken);
@@ -43,10 +68,10 @@ public interface IRoomStore
 
     /// <summary>
     /// Atomically: writes the state of one moderation action (mute with expiry, ban set, slow mode) and appends its
-    /// event to the reliable lane like <see cref="AppendReliableAsync"/>. Null when a delete names an id the room
+    /// event to the reliable lane like <see cref="AppendReliableAsync"/> (<paramref name="openTail"/>: see there). Null when a delete names an id the room
     /// never gave out (nothing written).
     /// </summary>
-    Task<ReliableAppend?> ModerateAsync(string roomId, byte[] head, byte[] tail, ModerationWrite write, CancellationToken cancellationToken);
+    Task<ReliableAppend?> ModerateAsync(string roomId, byte[] head, byte[] openTail, ModerationWrite write, CancellationToken cancellationToken);
 
     /// <summary>The room's own chat budget in lines/s (0 = unlimited), or null when the room uses the default.</summary>
     Task<int?> GetChatBudgetAsync(string roomId, CancellationToken cancellationToken);
@@ -56,13 +81,15 @@ public interface IRoomStore
 
     /// <summary>
     /// Atomically: checks <paramref name="idempotencyKey"/> (when given), assigns the next id and seq, writes
-    /// <c>head + ,"id":N,"seq":S + tail</c> to the bounded history, and records the idempotency entry.
+    /// <c>head + ,"id":N,"seq":S + openTail</c> closed by the stream clock fields of the clock as it is at the append
+    /// (<see cref="LiveIm.Core.Events.RoomEventJson.OpenTail"/>, <see cref="LiveIm.Core.Events.RoomEventJson.ClockFields"/>)
+    /// to the bounded history and to the replay store, and records the idempotency entry.
     /// A repeated key returns the first append's result with <see cref="ReliableAppend.Duplicate"/> set, before any
     /// other check. With <paramref name="checks"/>, a new event is refused when the sender is banned or the room's
     /// rate is exhausted (<see cref="ReliableAppend.Refusal"/>).
     /// </summary>
     Task<ReliableAppend> AppendReliableAsync(
-        string roomId, byte[] head, byte[] tail, string? idempotencyKey, AppendChecks? checks, CancellationToken cancellationToken);
+        string roomId, byte[] head, byte[] openTail, string? idempotencyKey, AppendChecks? checks, CancellationToken cancellationToken);
 
     /// <summary>Records that the event of <paramref name="idempotencyKey"/> reached the bus.</summary>
     Task MarkPublishedAsync(string idempotencyKey, CancellationToken cancellationToken);

@@ -22,6 +22,31 @@ public sealed class RoomEventJsonTests
     }
 
     [Fact]
+    public void A_stamped_event_is_its_open_tail_closed_by_the_clock_fields_the_scripts_write()
+    {
+        var stamped = Gift with { StreamTs = 754_210, StreamEpoch = 1_763_739_245_790 };
+        var open = RoomEventJson.OpenTail(stamped);
+        Assert.EndsWith(",\"serverTs\":1700000000000", Encoding.UTF8.GetString(open));
+        Assert.Equal(",\"streamTs\":754210,\"streamEpoch\":1763739245790}", Encoding.UTF8.GetString(RoomEventJson.ClockFields(754_210, 1_763_739_245_790)));
+        Assert.Equal(",\"streamTs\":null}", Encoding.UTF8.GetString(RoomEventJson.ClockFields(null, null)));
+        Assert.Equal(",\"streamTs\":null}", Encoding.UTF8.GetString(RoomEventJson.ClockFields(5, null))); // both or neither
+        Assert.Equal([.. open, .. RoomEventJson.ClockFields(754_210, 1_763_739_245_790)], RoomEventJson.Tail(stamped));
+
+        var json = RoomEventJson.Serialize(stamped);
+        Assert.Equal(stamped, RoomEventJson.Deserialize(json));
+        Assert.True(RoomEventJson.TryReadEnvelope(json, out var e));
+        Assert.Equal(((long?)754_210, (long?)1_763_739_245_790), (e.StreamTs, e.StreamEpoch));
+    }
+
+    [Fact]
+    public void A_half_stamp_is_carried_as_no_stamp()
+    {
+        var half = "{\"roomId\":\"r\",\"id\":5,\"seq\":null,\"lane\":\"like\",\"type\":\"likes\",\"likes\":2,\"serverTs\":1,\"streamTs\":9}"u8;
+        Assert.True(RoomEventJson.TryReadEnvelope(half, out var e));
+        Assert.Equal(((long?)null, (long?)null), (e.StreamTs, e.StreamEpoch));
+    }
+
+    [Fact]
     public void Best_effort_events_carry_a_null_seq()
     {
         var chat = new RoomEvent { RoomId = "r1", Id = 9, Lane = Lane.Chat, Type = RoomEventTypes.Chat, Text = "\"serverTs\":1", ServerTs = 5 };

@@ -150,11 +150,13 @@ public sealed class ChatAdmitScriptTests : IClassFixture<RedisFixture>
     public async Task A_sampled_line_takes_no_id_and_admitted_lines_share_the_id_counter_of_the_other_lanes()
     {
         Assert.Equal(1, await Store.NextIdAsync(_room, CancellationToken.None)); // a like
-        Assert.Equal(new ChatAdmission(true, 2), await Admit("alice", Window, Wins, 1));
+        Assert.Equal((true, 2L), Decision(await Admit("alice", Window, Wins, 1)));
         Assert.Equal(new ChatAdmission(false, 0), await Admit("bob", Window, Wins, 1));
         Assert.Equal(3, await Store.NextIdAsync(_room, CancellationToken.None));
-        Assert.Equal(new ChatAdmission(true, 4), await Admit("host", Window, Loses, 1, privileged: true));
+        Assert.Equal((true, 4L), Decision(await Admit("host", Window, Loses, 1, privileged: true)));
     }
+
+    private static (bool Admitted, long Id) Decision(ChatAdmission admission) => (admission.Admitted, admission.Id);
 
     [Fact]
     public async Task Window_keys_expire_within_seconds_and_room_settings_do_not()
@@ -167,7 +169,9 @@ public sealed class ChatAdmitScriptTests : IClassFixture<RedisFixture>
     }
 
     private Task<ChatAdmission> Admit(string user, long window, double draw, int defaultBudget, bool privileged = false) =>
-        Store.AdmitChatAsync(_room, user, privileged, window * 1000, window, draw, defaultBudget, CancellationToken.None);
+        Store.AdmitChatAsync(
+            _room, user, privileged, window * 1000, window, draw, defaultBudget, LiveIm.Core.Events.RoomEventJson.Head(_room), ",\"lane\":\"chat\""u8.ToArray(),
+            CancellationToken.None);
 
     /// <summary>Sends <paramref name="lines"/> lines of distinct users in <paramref name="window"/>: its incoming count.</summary>
     private async Task FillAsync(long window, int lines, int budget)

@@ -131,10 +131,12 @@ public sealed class ConnectionLimitsTests
         Assert.Matches($@"^rate_limited: {kind} limit of {perSecond}/s per connection retryAfterMs=\d+$", refusal.Message);
         Assert.InRange(refusal.RetryAfterMs ?? 0, 1, 1000 / perSecond);
 
-        // At least retryAfterMs of real time after the refusal arrived: Task.Delay counts whole milliseconds of
-        // Environment.TickCount64, so a 1 ms delay may end after a fraction of a millisecond (the test failed that way).
+        // Wait at least retryAfterMs by a precise clock: Task.Delay runs on the coarse tick count (CLOCK_MONOTONIC_COARSE
+        // on Linux, a 4 ms step at HZ=250) and may complete a few ms early, while the gateway's buckets use Stopwatch
+        // timestamps; a call that early is rightly refused with retryAfterMs=1..4.
         var waited = System.Diagnostics.Stopwatch.StartNew();
-        while (waited.Elapsed < TimeSpan.FromMilliseconds(refusal.RetryAfterMs!.Value))
+        await Task.Delay(TimeSpan.FromMilliseconds(refusal.RetryAfterMs!.Value));
+        while (waited.ElapsedMilliseconds < refusal.RetryAfterMs.Value + 1)
         {
             await Task.Delay(1);
         }

@@ -21,6 +21,7 @@ public class LiveImCluster : IAsyncLifetime
 {
     public const string SigningKey = "integration-test-signing-key-0123456789abcdef";
     public const string AdminToken = "integration-test-admin-token-0123456789abcdef";
+    public const string ServiceToken = "integration-test-service-token-0123456789abcdef";
 
     private readonly List<WebApplication> _apps = new();
     private readonly IReadOnlyDictionary<string, string?> _overrides;
@@ -68,7 +69,14 @@ public class LiveImCluster : IAsyncLifetime
     {
         await Nats.StartAsync();
         await Redis.StartAsync();
-        RoomServiceUrl = await StartAsync(b => b.AddRoomService(), a => a.MapRoomService(), "roomservice");
+        RoomServiceUrl = await StartAsync(
+            b =>
+            {
+                ConfigureRoomService(b);
+                b.AddRoomService();
+            },
+            a => a.MapRoomService(),
+            "roomservice");
         var gateways = new List<Uri>();
         foreach (var name in new[] { "gwA", "gwB", "gwC" })
         {
@@ -89,6 +97,11 @@ public class LiveImCluster : IAsyncLifetime
 
         await Nats.DisposeAsync();
         await Redis.DisposeAsync();
+    }
+
+    /// <summary>Lets a fixture register services of RoomService before its own (a clock of the test's, say).</summary>
+    protected virtual void ConfigureRoomService(WebApplicationBuilder builder)
+    {
     }
 
     /// <summary>A signed token.</summary>
@@ -135,6 +148,7 @@ public class LiveImCluster : IAsyncLifetime
         {
             ["Auth:SigningKey"] = SigningKey,
             ["Admin:Token"] = AdminToken,
+            ["Service:Token"] = ServiceToken,
             ["Nats:Url"] = Nats.Url,
             ["Nats:RequestTimeout"] = "00:00:02",
             ["Redis:EndPoint"] = Redis.EndPoint,

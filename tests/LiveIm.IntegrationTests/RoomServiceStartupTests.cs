@@ -78,10 +78,54 @@ public sealed class RoomServiceStartupTests
         Assert.Contains("Limits:", error.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(null, "Missing setting 'Service:Token' (environment variable Service__Token)")]
+    [InlineData("fifteen-chars-x", "Setting 'Service:Token' is shorter than 16 characters")]
+    [InlineData(LiveIm.RoomService.StreamClock.ServiceSettings.DevelopmentToken, "Setting 'Service:Token' holds the development token")]
+    public void RoomService_refuses_to_start_outside_Development_without_a_real_service_token(string? token, string expected)
+    {
+        foreach (var environment in new[] { "Production", "Staging", "IntegrationTest" })
+        {
+            var builder = Builder(environment, "sixteen-chars-xy", ("Service:Token", token!));
+            var error = Assert.Throws<InvalidOperationException>(() => builder.AddRoomService());
+            Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void In_Development_RoomService_starts_with_the_marked_development_service_token()
+    {
+        var builder = Builder("Development", null, ("Service:Token", null!));
+        builder.AddRoomService();
+        using var app = builder.Build();
+        var settings = app.Services.GetRequiredService<LiveIm.RoomService.StreamClock.ServiceSettings>();
+        Assert.Equal(LiveIm.RoomService.StreamClock.ServiceSettings.DevelopmentToken, settings.Token);
+        Assert.True(settings.IsDevelopmentToken);
+    }
+
+    [Theory]
+    [InlineData("StreamClock:Window", "00:00:00.500")]
+    [InlineData("StreamClock:DiscontinuityMs", "50")]
+    [InlineData("StreamClock:StaleAfter", "2.00:00:00")]
+    [InlineData("StreamClock:MaxStreamMs", "4294967296")]
+    [InlineData("Replay:MaxCount", "0")]
+    [InlineData("Replay:MaxAge", "00:00:30")]
+    public async Task A_stream_clock_or_replay_setting_out_of_range_stops_RoomService_at_start(string key, string value)
+    {
+        var builder = Builder("Production", "sixteen-chars-xy", (key, value), ("Urls", "http://127.0.0.1:0"));
+        builder.AddRoomService();
+        await using var app = builder.Build();
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => app.StartAsync());
+        Assert.Contains(key, error.Message, StringComparison.Ordinal);
+    }
+
     private static WebApplicationBuilder Builder(string environment, string? adminToken, params (string Key, string Value)[] more)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = environment, ContentRootPath = ContentRoot });
-        var settings = new Dictionary<string, string?> { ["Auth:SigningKey"] = LiveImCluster.SigningKey };
+        var settings = new Dictionary<string, string?>
+        {
+            ["Auth:SigningKey"] = LiveImCluster.SigningKey, ["Service:Token"] = LiveImCluster.ServiceToken,
+        };
         if (adminToken is not null)
         {
             settings["Admin:Token"] = adminToken;

@@ -124,7 +124,7 @@ public sealed class SharedLimitsScriptTests : IClassFixture<RedisFixture>
         Assert.Equal(ChatRefusal.Banned, (await Admit("troll", T)).Refusal);
         Assert.True((await Admit("troll", T, privileged: true)).Admitted); // the same id with a moderator token
         Assert.True((await Admit("fan", T)).Admitted);
-        Assert.Null(await Store.NextIdUnlessBannedAsync(_room, "troll", false, CancellationToken.None));
+        Assert.Null(await Store.AppendLikeAsync(_room, "troll", false, RoomEventJson.Head(_room), ",\"lane\":\"like\""u8.ToArray(), T, CancellationToken.None));
         Assert.True(await Store.IsBannedAsync(_room, "troll", CancellationToken.None));
 
         await Moderate(RoomEventTypes.Unban, "troll");
@@ -206,7 +206,7 @@ public sealed class SharedLimitsScriptTests : IClassFixture<RedisFixture>
     private Task<long> Take(long now, RateLimit limit) => Store.TakeRateAsync(_key, now, limit, CancellationToken.None);
 
     private Task<ChatAdmission> Admit(string user, long now, bool privileged = false) =>
-        Store.AdmitChatAsync(_room, user, privileged, now, now / 1000, 0.0, 0, CancellationToken.None);
+        Store.AdmitChatAsync(_room, user, privileged, now, now / 1000, 0.0, 0, RoomEventJson.Head(_room), ",\"lane\":\"chat\""u8.ToArray(), CancellationToken.None);
 
     private Task<ReliableAppend> Gift(string key, AppendChecks checks)
     {
@@ -215,7 +215,7 @@ public sealed class SharedLimitsScriptTests : IClassFixture<RedisFixture>
             RoomId = _room, Lane = Lane.Gift, Type = RoomEventTypes.Gift, From = new EventSender(checks.UserId, "G", Roles.Viewer),
             Gift = new GiftInfo("rose", 1), ServerTs = checks.NowMs,
         };
-        return Store.AppendReliableAsync(_room, RoomEventJson.Head(_room), RoomEventJson.Tail(e), key, checks, CancellationToken.None);
+        return Store.AppendReliableAsync(_room, RoomEventJson.Head(_room), RoomEventJson.OpenTail(e), key, checks, CancellationToken.None);
     }
 
     private Task<ReliableAppend?> Moderate(string action, string? user, int seconds = 0, long untilMs = 0, long messageId = 0)
@@ -227,6 +227,6 @@ public sealed class SharedLimitsScriptTests : IClassFixture<RedisFixture>
                 untilMs == 0 ? null : untilMs, messageId == 0 ? null : messageId),
             ServerTs = T,
         };
-        return Store.ModerateAsync(_room, RoomEventJson.Head(_room), RoomEventJson.Tail(e), new ModerationWrite(action, user, seconds, untilMs, messageId, T), CancellationToken.None);
+        return Store.ModerateAsync(_room, RoomEventJson.Head(_room), RoomEventJson.OpenTail(e), new ModerationWrite(action, user, seconds, untilMs, messageId, T), CancellationToken.None);
     }
 }

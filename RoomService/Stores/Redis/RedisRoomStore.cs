@@ -1,14 +1,17 @@
 using System.Globalization;
+using LiveIm.Core.Bus.Contracts;
 using LiveIm.Core.Stores;
 using LiveIm.Hosting.Presence;
 using LiveIm.Redis;
 using LiveIm.RoomService.Limits;
+using LiveIm.RoomService.Replay;
+using LiveIm.RoomService.StreamClock;
 using Microsoft.Extensions.Options;
 
 namespace LiveIm.RoomService.Stores.Redis;
 
 /// <summary><see cref="IRoomStore"/> on Redis through our RESP client. Keys: <see cref="RedisKeys"/>.</summary>
-public sealed class RedisRoomStore : IRoomStore
+public sealed partial class RedisRoomStore : IRoomStore
 {
     /// <summary>
     /// Lifetime of a chat window's keys. Window w is written during w and read as "the previous window" during w + 1,
@@ -21,13 +24,19 @@ public sealed class RedisRoomStore : IRoomStore
     private readonly RoomStoreOptions _options;
     private readonly TimeProvider _time;
     private readonly PresenceStore _presence;
+    private readonly StreamClockOptions _clock;
+    private readonly ReplayOptions _replay;
 
-    public RedisRoomStore(IRedisClient redis, IOptions<RoomStoreOptions> options, TimeProvider time)
+    public RedisRoomStore(
+        IRedisClient redis, IOptions<RoomStoreOptions> options, TimeProvider time, IOptions<StreamClockOptions>? clock = null,
+        IOptions<ReplayOptions>? replay = null)
     {
         _redis = redis;
         _presence = new PresenceStore(redis); // the gateways' presence script, one definition (LiveIm.Hosting)
         _options = options.Value;
         _time = time;
+        _clock = clock?.Value ?? new StreamClockOptions();
+        _replay = replay?.Value ?? new ReplayOptions();
     }
 
     /// <inheritdoc />
@@ -36,21 +45,26 @@ public sealed class RedisRoomStore : IRoomStore
 
     /// <inheritdoc />
     public Task<ChatAdmission> AdmitChatAsync(
-        string roomId, string userId, bool privileged, long nowMs, long window, double draw, int defaultBudget, CancellationToken cancellationToken) =>
+        string roomId, string userId, bool privileged, long nowMs, long window, double draw, int defaultBudget, byte[] head, byte[] openTail,
+        CancellationToken cancellationToken) =>
         Guard(async () =>
         {
             var keys = new RedisArg[]
             {
                 RedisKeys.EventId(roomId), RedisKeys.RoomSettings(roomId), RedisKeys.ChatWindow(roomId, window),
                 RedisKeys.ChatWindow(roomId, window - 1), RedisKeys.ChatWindowSenders(roomId, window),
-                RedisKeys.Bans(roomId), RedisKeys.Mute(roomId, userId), RedisKeys.SlowModeLast(roomId, userId),
+                RedisKeys.Bans(roomId), RedisKeys.Mute(roomId, userId), RedisKeys.SlowModeLast(roomId, userId), RedisKeys.Clock(roomId),
             };
-            var args = new RedisArg[] { defaultBudget, privileged ? "1" : "0", userId, draw, ChatWindowTtlSeconds, nowMs };
+            var args = new RedisArg[]
+            {
+                defaultBudget, privileged ? "1" : "0", userId, draw, ChatWindowTtlSeconds, nowMs, head, openTail,
+                RedisKeys.ReplayPrefix(roomId), StaleMs, _replay.MaxCount, ReplayAgeMs,
+            };
             var reply = (await _redis.EvalAsync(RoomScripts.ChatAdmit, keys, args, cancellationToken)).AsArray();
             var value = reply[1].AsInt64();
             return reply[0].AsInt64() switch
             {
-                1 => new ChatAdmission(true, value),
+                1 => new ChatAdmission(true, value, Json: reply[2].AsBytes() ?? []),
                 -1 => new ChatAdmission(false, 0, ChatRefusal.Banned),
                 -2 => new ChatAdmission(false, 0, ChatRefusal.Muted, value),
                 -3 => new ChatAdmission(false, 0, ChatRefusal.SlowMode, value),
@@ -59,15 +73,20 @@ public sealed class RedisRoomStore : IRoomStore
         });
 
     /// <inheritdoc />
-    public Task<long?> NextIdUnlessBannedAsync(string roomId, string userId, bool privileged, CancellationToken cancellationToken) =>
+    public Task<StampedEvent?> AppendLikeAsync(
+        string roomId, string userId, bool privileged, byte[] head, byte[] openTail, long nowMs, CancellationToken cancellationToken) =>
         Guard(async () =>
         {
-            var id = (await _redis.EvalAsync(
+            var reply = (await _redis.EvalAsync(
                 RoomScripts.LikeId,
-                new RedisArg[] { RedisKeys.EventId(roomId), RedisKeys.Bans(roomId) },
-                new RedisArg[] { userId, privileged ? "1" : "0" },
-                cancellationToken)).AsInt64();
-            return id < 0 ? (long?)null : id;
+                new RedisArg[] { RedisKeys.EventId(roomId), RedisKeys.Bans(roomId), RedisKeys.Clock(roomId) },
+                new RedisArg[]
+                {
+                    userId, privileged ? "1" : "0", head, openTail, nowMs, RedisKeys.ReplayPrefix(roomId), StaleMs, _replay.MaxCount, ReplayAgeMs,
+                },
+                cancellationToken)).AsArray();
+            var id = reply[0].AsInt64();
+            return id < 0 ? null : new StampedEvent(id, reply[1].AsBytes() ?? []);
         });
 
     /// <inheritdoc />
@@ -99,18 +118,20 @@ public sealed class RedisRoomStore : IRoomStore
         Guard(async () => (await _redis.ExecuteAsync("EXISTS", idempotencyKey)).AsInt64() == 1);
 
     /// <inheritdoc />
-    public Task<ReliableAppend?> ModerateAsync(string roomId, byte[] head, byte[] tail, ModerationWrite write, CancellationToken cancellationToken) =>
+    public Task<ReliableAppend?> ModerateAsync(string roomId, byte[] head, byte[] openTail, ModerationWrite write, CancellationToken cancellationToken) =>
         Guard(async () =>
         {
             var keys = new RedisArg[]
             {
                 RedisKeys.EventId(roomId), RedisKeys.Seq(roomId), RedisKeys.History(roomId), RedisKeys.RoomSettings(roomId),
                 RedisKeys.Bans(roomId), write.UserId is { } target ? RedisKeys.Mute(roomId, target) : RedisKeys.RoomSettings(roomId),
+                RedisKeys.Clock(roomId),
             };
             var args = new RedisArg[]
             {
-                head, tail, _options.MaxCount, write.NowMs - (long)_options.MaxAge.TotalMilliseconds, (long)_options.MaxAge.TotalSeconds,
+                head, openTail, _options.MaxCount, write.NowMs - (long)_options.MaxAge.TotalMilliseconds, (long)_options.MaxAge.TotalSeconds,
                 write.Action, write.UserId ?? string.Empty, write.Seconds, write.UntilMs, write.NowMs, write.MessageId,
+                RedisKeys.ReplayPrefix(roomId), StaleMs, _replay.MaxCount, ReplayAgeMs,
             };
             var reply = (await _redis.EvalAsync(RoomScripts.Moderate, keys, args, cancellationToken)).AsArray();
             if (reply[0].AsInt64() != 0)
@@ -144,22 +165,23 @@ public sealed class RedisRoomStore : IRoomStore
 
     /// <inheritdoc />
     public Task<ReliableAppend> AppendReliableAsync(
-        string roomId, byte[] head, byte[] tail, string? idempotencyKey, AppendChecks? checks, CancellationToken cancellationToken) =>
+        string roomId, byte[] head, byte[] openTail, string? idempotencyKey, AppendChecks? checks, CancellationToken cancellationToken) =>
         Guard(async () =>
         {
             var now = checks?.NowMs ?? _time.GetUtcNow().ToUnixTimeMilliseconds();
             var keys = new RedisArg[]
             {
                 RedisKeys.EventId(roomId), RedisKeys.Seq(roomId), RedisKeys.History(roomId),
-                idempotencyKey ?? RedisKeys.History(roomId), RedisKeys.Bans(roomId), RedisKeys.RoomGiftRate(roomId),
+                idempotencyKey ?? RedisKeys.History(roomId), RedisKeys.Bans(roomId), RedisKeys.RoomGiftRate(roomId), RedisKeys.Clock(roomId),
             };
             var rate = checks?.RoomRate ?? default;
             var args = new RedisArg[]
             {
-                head, tail, _options.MaxCount, now - (long)_options.MaxAge.TotalMilliseconds,
+                head, openTail, _options.MaxCount, now - (long)_options.MaxAge.TotalMilliseconds,
                 (long)_options.GiftIdempotencyTtl.TotalSeconds, (long)_options.MaxAge.TotalSeconds,
                 idempotencyKey is null ? "0" : "1",
                 checks?.UserId ?? string.Empty, checks?.Privileged == true ? "1" : "0", now, rate.IntervalMs, Math.Max(1, rate.Burst),
+                RedisKeys.ReplayPrefix(roomId), StaleMs, _replay.MaxCount, ReplayAgeMs,
             };
             var reply = (await _redis.EvalAsync(RoomScripts.AppendReliable, keys, args, cancellationToken)).AsArray();
             switch (reply[0].AsInt64())

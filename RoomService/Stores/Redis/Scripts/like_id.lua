@@ -1,7 +1,12 @@
--- The id of a like event, unless the sender is banned from the room.
--- KEYS[1] id counter  KEYS[2] ban set  ARGV[1] sender user id  ARGV[2] '1' for a privileged sender (never banned)
--- Returns the new id, or -1 when the sender is banned.
+-- The id and stamped JSON of a like event, unless the sender is banned from the room. (Prepended: lib/clock.lua.)
+-- KEYS[1] id counter  KEYS[2] ban set  KEYS[3] the room's stream clock
+-- ARGV[1] sender user id  ARGV[2] '1' for a privileged sender (never banned)  ARGV[3] json head  ARGV[4] json open
+-- tail  ARGV[5] now ms  ARGV[6] replay key prefix  ARGV[7] clock stale ms  ARGV[8] replay max count
+-- ARGV[9] replay max age ms
+-- Returns {id, json}, or {-1, ''} when the sender is banned.
 if ARGV[2] ~= '1' and redis.call('SISMEMBER', KEYS[2], ARGV[1]) == 1 then
-  return -1
+  return {-1, ''}
 end
-return redis.call('INCR', KEYS[1])
+local id = redis.call('INCR', KEYS[1])
+local clk = clock_context(KEYS[3], ARGV[6], ARGV[5], ARGV[7], ARGV[8], ARGV[9])
+return {id, stamp_event(clk, ARGV[3], id, nil, ARGV[4])}

@@ -1,13 +1,14 @@
 -- Library (prepended by RoomScripts): appends one reliable-lane event. Atomic with whatever the calling script
 -- does: seq must stay contiguous and every seq handed out must be in history, even when two RoomService instances
 -- sequence the same room at once or one dies halfway.
--- eid_key: id counter  seq_key: seq counter  history_key: history zset  head, tail: the event JSON around id/seq
--- max_count: history length  cutoff: ms, older serverTs is trimmed  history_ttl: s
--- Returns id, seq, json.
-local function append_event(eid_key, seq_key, history_key, head, tail, max_count, cutoff, history_ttl)
+-- eid_key: id counter  seq_key: seq counter  history_key: history zset  head, open_tail: the event JSON around
+-- id/seq, closed by the stream clock fields (lib/clock.lua, prepended before this)  max_count: history length
+-- cutoff: ms, older serverTs is trimmed  history_ttl: s  clk: clock_context(...) of the stream clock and replay
+-- Returns id, seq, json: the same bytes go to history, to replay and to the bus.
+local function append_event(eid_key, seq_key, history_key, head, open_tail, max_count, cutoff, history_ttl, clk)
   local id = redis.call('INCR', eid_key)
   local seq = redis.call('INCR', seq_key)
-  local json = head .. ',"id":' .. id .. ',"seq":' .. seq .. tail
+  local json = stamp_event(clk, head, id, seq, open_tail)
   redis.call('ZADD', history_key, seq, json)
   local excess = redis.call('ZCARD', history_key) - tonumber(max_count)
   if excess > 0 then

@@ -1,0 +1,53 @@
+using System.Security.Cryptography;
+using System.Text;
+using LiveIm.Hosting.Auth;
+
+namespace LiveIm.RoomService.StreamClock;
+
+/// <summary>
+/// Configuration <c>Service:Token</c>: the bearer token of the endpoints other back-end services call (the media
+/// server's <c>POST /api/rooms/{roomId}/stream-clock</c>). A secret under exactly the rule of <c>Admin:Token</c>
+/// (<see cref="SecretSetting"/>): outside Development a missing, short or development token stops the process. A token
+/// of its own, not the admin one: a media server must not be able to change a room's chat budget, and each can be
+/// rotated alone.
+/// </summary>
+public sealed class ServiceSettings
+{
+    /// <summary>The token local runs use when none is configured. Never valid outside Development.</summary>
+    public const string DevelopmentToken = "liveim-DEVELOPMENT-ONLY-service-token";
+
+    /// <summary>The setting that holds the token (environment: <c>Service__Token</c>).</summary>
+    public const string TokenSetting = "Service:Token";
+
+    /// <summary>Shortest accepted token, in characters (the same as <c>Admin:Token</c>).</summary>
+    public const int MinTokenLength = 16;
+
+    private readonly string _token = string.Empty;
+    private readonly byte[] _digest = [];
+
+    /// <summary>The service token.</summary>
+    public required string Token
+    {
+        get => _token;
+        init
+        {
+            _token = value;
+            _digest = SHA256.HashData(Encoding.UTF8.GetBytes(value));
+        }
+    }
+
+    /// <summary>True when the development token is in use.</summary>
+    public bool IsDevelopmentToken => Token == DevelopmentToken;
+
+    /// <summary>Reads the token; in Development falls back to <see cref="DevelopmentToken"/>, elsewhere refuses.</summary>
+    public static ServiceSettings Resolve(IConfiguration configuration, IHostEnvironment environment) => new()
+    {
+        Token = SecretSetting.Resolve(
+            configuration, environment, TokenSetting, DevelopmentToken, MinTokenLength, "token",
+            "the bearer token back-end services (the media server's stream clock reports) present to RoomService"),
+    };
+
+    /// <summary>True when <paramref name="presented"/> is the token (SHA-256 digests compared in constant time).</summary>
+    public bool Matches(string presented) =>
+        CryptographicOperations.FixedTimeEquals(_digest, SHA256.HashData(Encoding.UTF8.GetBytes(presented)));
+}

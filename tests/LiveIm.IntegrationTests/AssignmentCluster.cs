@@ -45,6 +45,7 @@ public sealed class AssignmentCluster : IAsyncLifetime
         {
             ["Auth:SigningKey"] = LiveImCluster.SigningKey,
             ["Admin:Token"] = LiveImCluster.AdminToken,
+            ["Service:Token"] = LiveImCluster.ServiceToken,
             ["Nats:Url"] = Nats.Url,
             ["Redis:EndPoint"] = Redis.EndPoint,
             ["Logging:LogLevel:Default"] = "Warning",

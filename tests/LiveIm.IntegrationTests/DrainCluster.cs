@@ -69,6 +69,7 @@ public sealed class DrainCluster : IAsyncLifetime
         {
             ["Auth:SigningKey"] = LiveImCluster.SigningKey,
             ["Admin:Token"] = LiveImCluster.AdminToken,
+            ["Service:Token"] = LiveImCluster.ServiceToken,
             ["Nats:Url"] = Nats.Url,
             ["Redis:EndPoint"] = Redis.EndPoint,
             ["Logging:LogLevel:Default"] = "Warning",

@@ -23,6 +23,9 @@ public sealed class GatewayProcess : ServerProcess
             ["Urls"] = Url.ToString().TrimEnd('/'),
             ["Logging__LogLevel__Default"] = "Warning",
         };
+
+        // Outside Development a gateway refuses to start without a real admin token (POST /admin/drain).
+        _environment.TryAdd("Admin__Token", LiveImCluster.AdminToken);
     }
 
     /// <summary><c>http://127.0.0.1:port</c>.</summary>

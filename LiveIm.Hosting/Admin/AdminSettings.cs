@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using LiveIm.Hosting.Auth;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
@@ -11,7 +9,7 @@ namespace LiveIm.Hosting.Admin;
 /// every gateway (<c>POST /admin/drain</c>). Outside Development a missing, short or development token stops the
 /// process (the same rule as <c>Auth:SigningKey</c>).
 /// </summary>
-public sealed class AdminSettings
+public sealed class AdminSettings : BearerSecret
 {
     /// <summary>The token local runs use when none is configured. Never valid outside Development.</summary>
     public const string DevelopmentToken = "liveim-DEVELOPMENT-ONLY-admin-token";
@@ -22,19 +20,8 @@ public sealed class AdminSettings
     /// <summary>Shortest accepted token, in characters: short enough to type, long enough not to guess online.</summary>
     public const int MinTokenLength = 16;
 
-    private readonly string _token = string.Empty;
-    private readonly byte[] _digest = [];
-
-    /// <summary>The admin token.</summary>
-    public required string Token
-    {
-        get => _token;
-        init
-        {
-            _token = value;
-            _digest = SHA256.HashData(Encoding.UTF8.GetBytes(value));
-        }
-    }
+    /// <inheritdoc />
+    public override string Name => "admin token";
 
     /// <summary>True when the development token is in use.</summary>
     public bool IsDevelopmentToken => Token == DevelopmentToken;
@@ -47,11 +34,4 @@ public sealed class AdminSettings
     {
         Token = SecretSetting.Resolve(configuration, environment, TokenSetting, DevelopmentToken, MinTokenLength, "token", purpose),
     };
-
-    /// <summary>
-    /// True when <paramref name="presented"/> is the token. Both sides are hashed first and the digests compared in
-    /// constant time, so neither the content nor the length of the token leaks through the response time.
-    /// </summary>
-    public bool Matches(string presented) =>
-        CryptographicOperations.FixedTimeEquals(_digest, SHA256.HashData(Encoding.UTF8.GetBytes(presented)));
 }

@@ -1,3 +1,4 @@
+using LiveIm.Hosting.Auth;
 using LiveIm.Hosting.Admin;
 using LiveIm.RoomGateway.Rooms;
 
@@ -25,5 +26,5 @@ public static class DrainEndpoint
             return Results.Json(
                 new DrainView(gateway.Id, true, connections, options.SpreadSeconds, options.DeadlineSeconds),
                 statusCode: StatusCodes.Status202Accepted);
-        }).AddEndpointFilter<AdminTokenFilter>();
+        }).AddEndpointFilter<BearerSecretFilter<AdminSettings>>();
 }

@@ -1,3 +1,5 @@
+using LiveIm.Hosting.Http;
+using LiveIm.Hosting.Auth;
 using System.Buffers;
 using System.Text.Json;
 using System.Text.Unicode;
@@ -11,7 +13,7 @@ using Microsoft.Extensions.Options;
 namespace LiveIm.RoomService.Admin;
 
 /// <summary>
-/// The per-room chat budget, for operators (docs/chat-budget.md), behind <see cref="AdminTokenFilter"/>:
+/// The per-room chat budget, for operators (docs/chat-budget.md), behind <see cref="BearerSecretFilter{TSecret}"/>:
 /// <c>GET /api/rooms/{roomId}/chat-budget</c> → <c>{roomId, budgetPerSecond, source: "room"|"default"}</c>;
 /// <c>PUT</c> with <c>{"budgetPerSecond": n}</c> (0..10000, 0 = unlimited) sets the room's own budget;
 /// <c>DELETE</c> returns the room to the configured default. PUT and DELETE answer like GET, with the state after
@@ -37,7 +39,7 @@ public static class ChatBudgetEndpoint
     /// <summary>Maps the endpoints.</summary>
     public static void MapChatBudgetAdmin(this IEndpointRouteBuilder endpoints)
     {
-        var group = endpoints.MapGroup("/api/rooms/{roomId}/chat-budget").AddEndpointFilter<AdminTokenFilter>();
+        var group = endpoints.MapGroup("/api/rooms/{roomId}/chat-budget").AddEndpointFilter<BearerSecretFilter<AdminSettings>>();
         group.MapGet("/", (string roomId, IRoomStore store, IOptions<ChatBudgetOptions> options, CancellationToken ct) =>
             Run(roomId, () => ViewAsync(roomId, store, options.Value, ct)));
         group.MapPut("/", (string roomId, HttpRequest request, IRoomStore store, IOptions<ChatBudgetOptions> options, CancellationToken ct) =>
@@ -88,36 +90,10 @@ public static class ChatBudgetEndpoint
     /// <summary>Reads <c>{"budgetPerSecond": n}</c>: the budget, or the reason the body is refused.</summary>
     private static async Task<(int Budget, string? Error)> ReadBudgetAsync(HttpRequest request, CancellationToken ct)
     {
-        if (!request.HasJsonContentType())
+        var (body, error) = await SmallJsonBody.ReadAsync(request, MaxBodyBytes, ct);
+        if (body is null)
         {
-            return (0, "the body must be JSON (Content-Type: application/json)");
-        }
-
-        if (request.ContentLength > MaxBodyBytes)
-        {
-            return (0, $"the body is larger than {MaxBodyBytes} bytes");
-        }
-
-        // Content-Length may be absent (chunked): the cap holds while reading too.
-        var reader = request.BodyReader;
-        byte[] body;
-        while (true)
-        {
-            var read = await reader.ReadAsync(ct);
-            if (read.Buffer.Length > MaxBodyBytes)
-            {
-                reader.AdvanceTo(read.Buffer.Start);
-                return (0, $"the body is larger than {MaxBodyBytes} bytes");
-            }
-
-            if (read.IsCompleted)
-            {
-                body = read.Buffer.ToArray();
-                reader.AdvanceTo(read.Buffer.End);
-                break;
-            }
-
-            reader.AdvanceTo(read.Buffer.Start, read.Buffer.End);
+            return (0, error);
         }
 
         return ParseBudget(body);

@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using LiveIm.Hosting.Auth;
 
 namespace LiveIm.RoomService.StreamClock;
@@ -11,7 +9,7 @@ namespace LiveIm.RoomService.StreamClock;
 /// of its own, not the admin one: a media server must not be able to change a room's chat budget, and each can be
 /// rotated alone.
 /// </summary>
-public sealed class ServiceSettings
+public sealed class ServiceSettings : BearerSecret
 {
     /// <summary>The token local runs use when none is configured. Never valid outside Development.</summary>
     public const string DevelopmentToken = "liveim-DEVELOPMENT-ONLY-service-token";
@@ -22,19 +20,8 @@ public sealed class ServiceSettings
     /// <summary>Shortest accepted token, in characters (the same as <c>Admin:Token</c>).</summary>
     public const int MinTokenLength = 16;
 
-    private readonly string _token = string.Empty;
-    private readonly byte[] _digest = [];
-
-    /// <summary>The service token.</summary>
-    public required string Token
-    {
-        get => _token;
-        init
-        {
-            _token = value;
-            _digest = SHA256.HashData(Encoding.UTF8.GetBytes(value));
-        }
-    }
+    /// <inheritdoc />
+    public override string Name => "service token";
 
     /// <summary>True when the development token is in use.</summary>
     public bool IsDevelopmentToken => Token == DevelopmentToken;
@@ -46,8 +33,4 @@ public sealed class ServiceSettings
             configuration, environment, TokenSetting, DevelopmentToken, MinTokenLength, "token",
             "the bearer token back-end services (the media server's stream clock reports) present to RoomService"),
     };
-
-    /// <summary>True when <paramref name="presented"/> is the token (SHA-256 digests compared in constant time).</summary>
-    public bool Matches(string presented) =>
-        CryptographicOperations.FixedTimeEquals(_digest, SHA256.HashData(Encoding.UTF8.GetBytes(presented)));
 }

@@ -1,3 +1,5 @@
+using LiveIm.Hosting.Http;
+using LiveIm.Hosting.Auth;
 using System.Buffers;
 using System.Text.Json;
 using System.Text.Unicode;
@@ -9,7 +11,7 @@ using Microsoft.Extensions.Options;
 namespace LiveIm.RoomService.StreamClock;
 
 /// <summary>
-/// <c>POST /api/rooms/{roomId}/stream-clock</c> with <c>{"streamMs": n}</c>, behind <see cref="ServiceTokenFilter"/>:
+/// <c>POST /api/rooms/{roomId}/stream-clock</c> with <c>{"streamMs": n}</c>, behind <see cref="BearerSecretFilter{TSecret}"/>:
 /// a media server (which reads the stream's own timestamps) reports the stream time current when it sent the request.
 /// Answers <c>{roomId, epoch, offsetMs, newEpoch}</c>. Errors are <c>{error, message}</c>: 401 <c>unauthorized</c>,
 /// 400 <c>invalid_room</c>, 400 <c>invalid_argument</c> (the clock does not move), 503 <c>unavailable</c>.
@@ -59,42 +61,16 @@ public static class StreamClockEndpoint
                     return Error(StatusCodes.Status503ServiceUnavailable, ErrorCodes.Unavailable, "the room store is unavailable; retry later");
                 }
             })
-            .AddEndpointFilter<ServiceTokenFilter>();
+            .AddEndpointFilter<BearerSecretFilter<ServiceSettings>>();
     }
 
     private static async Task<(long StreamMs, string? Error)> ReadAsync(HttpRequest request, long maxStreamMs, CancellationToken ct)
     {
         var shape = "the body must be {\"streamMs\": <whole number 0.." + maxStreamMs + ">}";
-        if (!request.HasJsonContentType())
+        var (body, error) = await SmallJsonBody.ReadAsync(request, MaxBodyBytes, ct);
+        if (body is null)
         {
-            return (0, "the body must be JSON (Content-Type: application/json)");
-        }
-
-        if (request.ContentLength > MaxBodyBytes)
-        {
-            return (0, $"the body is larger than {MaxBodyBytes} bytes");
-        }
-
-        // Content-Length may be absent (chunked): the cap holds while reading too.
-        var reader = request.BodyReader;
-        byte[] body;
-        while (true)
-        {
-            var read = await reader.ReadAsync(ct);
-            if (read.Buffer.Length > MaxBodyBytes)
-            {
-                reader.AdvanceTo(read.Buffer.Start);
-                return (0, $"the body is larger than {MaxBodyBytes} bytes");
-            }
-
-            if (read.IsCompleted)
-            {
-                body = read.Buffer.ToArray();
-                reader.AdvanceTo(read.Buffer.End);
-                break;
-            }
-
-            reader.AdvanceTo(read.Buffer.Start, read.Buffer.End);
+            return (0, error);
         }
 
         if (body.Length == 0 || !Utf8.IsValid(body))

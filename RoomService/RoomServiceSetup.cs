@@ -41,6 +41,7 @@ public static class RoomServiceSetup
             .Bind(builder.Configuration.GetSection(ReplayOptions.Section))
             .Validate(o => o.IsValid(), ReplayOptions.ValidationMessage)
             .ValidateOnStart();
+        builder.Services.AddReplayRateLimit(builder.Configuration.GetSection(ReplayOptions.Section).Get<ReplayOptions>() ?? new ReplayOptions());
         builder.Services.AddOptions<ChatBudgetOptions>()
             .Bind(builder.Configuration.GetSection(ChatBudgetOptions.Section))
             .Validate(
@@ -83,6 +84,7 @@ public static class RoomServiceSetup
     /// </summary>
     public static WebApplication MapRoomService(this WebApplication app)
     {
+        app.UseRateLimiter();
         app.MapLiveImHealth();
         app.MapLiveImMetrics();
         app.MapRoomInfo();

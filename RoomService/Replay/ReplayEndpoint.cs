@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Globalization;
 using System.Text.Json;
+using System.Threading.RateLimiting;
 using LiveIm.Core.Errors;
 using LiveIm.Core.Events;
 using LiveIm.Core.Rooms;
@@ -25,6 +26,49 @@ public static class ReplayEndpoint
     public const int MaxLimit = 1000;
 
     private static readonly string[] Known = ["epoch", "fromMs", "toMs", "limit", "cursor", "lane"];
+
+    /// <summary>The rate-limiting policy of the endpoint: <see cref="ReplayOptions.PerIpPerSecond"/> per client address.</summary>
+    public const string RatePolicy = "replay-per-ip";
+
+    /// <summary>
+    /// Registers the per-address limit (ASP.NET Core's rate limiter over System.Threading.RateLimiting: one token bucket
+    /// per address, replenished by the partitioned limiter's one timer, idle buckets dropped). A refused page is 429
+    /// with <c>Retry-After</c> and <c>{"error":"rate_limited","message":"... retryAfterMs=n"}</c>.
+    /// </summary>
+    public static void AddReplayRateLimit(this IServiceCollection services, ReplayOptions options)
+    {
+        services.AddRateLimiter(limiter =>
+        {
+            limiter.AddPolicy(RatePolicy, context =>
+            {
+                if (options.PerIpPerSecond == 0)
+                {
+                    return RateLimitPartition.GetNoLimiter(string.Empty);
+                }
+
+                var address = context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+                return RateLimitPartition.GetTokenBucketLimiter(address, _ => new TokenBucketRateLimiterOptions
+                {
+                    TokenLimit = options.PerIpBurst,
+                    TokensPerPeriod = options.PerIpPerSecond,
+                    ReplenishmentPeriod = TimeSpan.FromSeconds(1),
+                    AutoReplenishment = true,
+                    QueueLimit = 0,
+                });
+            });
+            limiter.OnRejected = async (context, ct) =>
+            {
+                var retryAfterMs = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter)
+                    ? Math.Max(1, (long)Math.Ceiling(retryAfter.TotalMilliseconds))
+                    : 1000;
+                var response = context.HttpContext.Response;
+                response.StatusCode = StatusCodes.Status429TooManyRequests;
+                response.Headers.RetryAfter = Math.Max(1, (long)Math.Ceiling(retryAfterMs / 1000.0)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                await response.WriteAsJsonAsync(
+                    new { error = ErrorCodes.RateLimited, message = $"replay limit of {options.PerIpPerSecond} pages/s per address retryAfterMs={retryAfterMs}" }, ct);
+            };
+        });
+    }
 
     /// <summary>Maps the endpoint.</summary>
     public static void MapReplay(this IEndpointRouteBuilder endpoints)
@@ -55,7 +99,7 @@ public static class ReplayEndpoint
             }
 
             return Results.Bytes(Write(roomId, query.Epoch, slice), "application/json");
-        });
+        }).RequireRateLimiting(RatePolicy);
     }
 
     private const string Usage =

@@ -19,11 +19,23 @@ public sealed class ReplayOptions
     /// </summary>
     public TimeSpan MaxAge { get; set; } = TimeSpan.FromHours(2);
 
+    /// <summary>
+    /// Replay pages per second one client address may read (a token bucket per address; 0 = no limit). The endpoint is
+    /// public, so this keeps one scraper from taking Redis's time from the live rooms. 20 pages/s is 4,000 events/s
+    /// at the default page: a player seeking back reads one to a few pages per seek.
+    /// </summary>
+    public int PerIpPerSecond { get; set; } = 20;
+
+    /// <summary>Pages an address may read at once after a pause (a burst of seeks, a catch-up of a whole window).</summary>
+    public int PerIpBurst { get; set; } = 40;
+
     /// <summary>True when every setting is in range.</summary>
     public bool IsValid() =>
-        MaxCount is >= 1 and <= 10_000_000 && MaxAge >= TimeSpan.FromMinutes(1) && MaxAge <= TimeSpan.FromDays(7);
+        MaxCount is >= 1 and <= 10_000_000 && MaxAge >= TimeSpan.FromMinutes(1) && MaxAge <= TimeSpan.FromDays(7)
+        && PerIpPerSecond is >= 0 and <= 100_000 && PerIpBurst is >= 1 and <= 100_000;
 
     /// <summary>The message when <see cref="IsValid"/> is false.</summary>
     public const string ValidationMessage =
-        "Replay:MaxCount must be between 1 and 10000000, Replay:MaxAge between 00:01:00 and 7.00:00:00";
+        "Replay:MaxCount must be between 1 and 10000000, Replay:MaxAge between 00:01:00 and 7.00:00:00, " +
+        "Replay:PerIpPerSecond between 0 (no limit) and 100000, Replay:PerIpBurst between 1 and 100000";
 }

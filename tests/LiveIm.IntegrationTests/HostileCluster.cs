@@ -9,6 +9,16 @@ namespace LiveIm.IntegrationTests;
 /// </summary>
 public sealed class HostileCluster : LiveImCluster
 {
+    public HostileCluster()
+        : base(new Dictionary<string, string?>(LimitsOutOfTheWay)
+        {
+            // The public replay endpoint's per-address limit, low enough for a test to pass it in a few calls.
+            ["Replay:PerIpPerSecond"] = "2",
+            ["Replay:PerIpBurst"] = "3",
+        })
+    {
+    }
+
     public GatewayProcess Target { get; private set; } = null!;
 
     public override async Task InitializeAsync()

@@ -46,6 +46,7 @@ public class LiveImCluster : IAsyncLifetime
         ["Limits:ModerationPerSecond"] = "100000", ["Limits:ModerationBurst"] = "100000",
         ["Limits:OtherPerSecond"] = "100000", ["Limits:OtherBurst"] = "100000",
         ["Limits:MaxPendingInvocations"] = "256",
+        ["Replay:PerIpPerSecond"] = "0",
     };
 
     /// <summary>A cluster whose every process gets <paramref name="overrides"/> on top of the settings below (a test

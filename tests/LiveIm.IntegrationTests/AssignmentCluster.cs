@@ -2,11 +2,7 @@ using LiveIm.Core.Gateways;
 using LiveIm.Core.Serialization;
 using LiveIm.Core.Stores;
 using LiveIm.Redis;
-using LiveIm.RoomService;
 using LiveIm.Testing;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.Extensions.Configuration;
 using Xunit;
 
 namespace LiveIm.IntegrationTests;
@@ -17,7 +13,7 @@ namespace LiveIm.IntegrationTests;
 /// </summary>
 public sealed class AssignmentCluster : IAsyncLifetime
 {
-    private WebApplication? _app;
+    private InProcessRoomService? _roomService;
 
     public NatsServer Nats { get; } = new();
 
@@ -35,35 +31,15 @@ public sealed class AssignmentCluster : IAsyncLifetime
         await Redis.StartAsync();
         Client = new RedisClient(new RedisOptions { EndPoint = Redis.EndPoint, CommandTimeout = TimeSpan.FromSeconds(10) });
         await Client.ConnectAsync();
-        var port = FreePort.Next();
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
-        {
-            EnvironmentName = "IntegrationTest",
-            ContentRootPath = Directory.CreateTempSubdirectory("liveim-assign").FullName,
-        });
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Auth:SigningKey"] = LiveImCluster.SigningKey,
-            ["Admin:Token"] = LiveImCluster.AdminToken,
-            ["Service:Token"] = LiveImCluster.ServiceToken,
-            ["Nats:Url"] = Nats.Url,
-            ["Redis:EndPoint"] = Redis.EndPoint,
-            ["Logging:LogLevel:Default"] = "Warning",
-        });
-        builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
-        builder.AddRoomService();
-        _app = builder.Build();
-        _app.MapRoomService();
-        await _app.StartAsync();
-        RoomServiceUrl = new Uri($"http://127.0.0.1:{port}");
+        _roomService = await InProcessRoomService.StartAsync(Nats.Url, Redis.EndPoint, "assign");
+        RoomServiceUrl = _roomService.Url;
     }
 
     public async Task DisposeAsync()
     {
-        if (_app is not null)
+        if (_roomService is not null)
         {
-            await _app.StopAsync();
-            await _app.DisposeAsync();
+            await _roomService.DisposeAsync();
         }
 
         Http.Dispose();

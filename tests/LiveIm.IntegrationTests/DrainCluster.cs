@@ -2,11 +2,7 @@ using LiveIm.Client;
 using LiveIm.Core.Stores;
 using LiveIm.Hosting.Auth;
 using LiveIm.Redis;
-using LiveIm.RoomService;
 using LiveIm.Testing;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.Extensions.Configuration;
 using Xunit;
 
 namespace LiveIm.IntegrationTests;
@@ -22,7 +18,7 @@ public sealed class DrainCluster : IAsyncLifetime
     public const double SpreadSeconds = 3;
     public const double DeadlineSeconds = 7;
 
-    private WebApplication? _app;
+    private InProcessRoomService? _roomService;
 
     public NatsServer Nats { get; } = new();
 
@@ -59,27 +55,8 @@ public sealed class DrainCluster : IAsyncLifetime
         })).ToArray();
         var starting = Gateways.Select(g => g.StartAsync(TimeSpan.FromSeconds(60))).ToList();
 
-        var port = FreePort.Next();
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
-        {
-            EnvironmentName = "IntegrationTest",
-            ContentRootPath = Directory.CreateTempSubdirectory("liveim-drain").FullName,
-        });
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Auth:SigningKey"] = LiveImCluster.SigningKey,
-            ["Admin:Token"] = LiveImCluster.AdminToken,
-            ["Service:Token"] = LiveImCluster.ServiceToken,
-            ["Nats:Url"] = Nats.Url,
-            ["Redis:EndPoint"] = Redis.EndPoint,
-            ["Logging:LogLevel:Default"] = "Warning",
-        });
-        builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
-        builder.AddRoomService();
-        _app = builder.Build();
-        _app.MapRoomService();
-        await _app.StartAsync();
-        RoomServiceUrl = new Uri($"http://127.0.0.1:{port}");
+        _roomService = await InProcessRoomService.StartAsync(Nats.Url, Redis.EndPoint, "drain");
+        RoomServiceUrl = _roomService.Url;
         await Task.WhenAll(starting);
 
         // Every gateway reports (so assignment knows it) and answers a join.
@@ -112,10 +89,9 @@ public sealed class DrainCluster : IAsyncLifetime
             await gateway.DisposeAsync();
         }
 
-        if (_app is not null)
+        if (_roomService is not null)
         {
-            await _app.StopAsync();
-            await _app.DisposeAsync();
+            await _roomService.DisposeAsync();
         }
 
         Http.Dispose();

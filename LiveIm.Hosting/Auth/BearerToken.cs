@@ -1,4 +1,5 @@
 using LiveIm.Core.Errors;
+using LiveIm.Hosting.Http;
 using Microsoft.AspNetCore.Http;
 
 namespace LiveIm.Hosting.Auth;
@@ -32,6 +33,6 @@ public static class BearerToken
     private static IResult Unauthorized(HttpContext context, string message)
     {
         context.Response.Headers.WWWAuthenticate = "Bearer";
-        return Results.Json(new { error = ErrorCodes.Unauthorized, message }, statusCode: StatusCodes.Status401Unauthorized);
+        return ApiError.Result(StatusCodes.Status401Unauthorized, ErrorCodes.Unauthorized, message);
     }
 }

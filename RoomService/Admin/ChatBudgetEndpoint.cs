@@ -1,11 +1,11 @@
-using LiveIm.Hosting.Http;
-using LiveIm.Hosting.Auth;
 using System.Buffers;
 using System.Text.Json;
 using System.Text.Unicode;
 using LiveIm.Core.Errors;
 using LiveIm.Core.Rooms;
 using LiveIm.Hosting.Admin;
+using LiveIm.Hosting.Auth;
+using LiveIm.Hosting.Http;
 using LiveIm.RoomService.Configuration;
 using LiveIm.RoomService.Stores;
 using Microsoft.Extensions.Options;
@@ -161,6 +161,5 @@ public static class ChatBudgetEndpoint
 
     private static string Truncate(string text) => text.Length <= 32 ? text : text[..32] + "...";
 
-    private static IResult Error(int status, string code, string message) =>
-        Results.Json(new { error = code, message }, statusCode: status);
+    private static IResult Error(int status, string code, string message) => ApiError.Result(status, code, message);
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using LiveIm.Core.Errors;
 using LiveIm.Core.Rooms;
+using LiveIm.Hosting.Http;
 using LiveIm.Redis;
 using Microsoft.Extensions.Options;
 
@@ -67,6 +68,6 @@ public static class AssignmentEndpoint
             context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
         }
 
-        return Results.Json(new { error = code, message }, statusCode: status);
+        return ApiError.Result(status, code, message);
     }
 }

@@ -1,5 +1,6 @@
 using LiveIm.Core.Errors;
 using LiveIm.Core.Rooms;
+using LiveIm.Hosting.Http;
 using LiveIm.Hosting.Presence;
 using LiveIm.Redis;
 using LiveIm.RoomService.Stores;
@@ -45,6 +46,5 @@ public static class RoomInfoEndpoint
             }
         });
 
-    private static IResult Error(int status, string code, string message) =>
-        Results.Json(new { error = code, message }, statusCode: status);
+    private static IResult Error(int status, string code, string message) => ApiError.Result(status, code, message);
 }

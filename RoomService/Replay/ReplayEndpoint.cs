@@ -5,6 +5,7 @@ using System.Threading.RateLimiting;
 using LiveIm.Core.Errors;
 using LiveIm.Core.Events;
 using LiveIm.Core.Rooms;
+using LiveIm.Hosting.Http;
 using LiveIm.RoomService.Stores;
 
 namespace LiveIm.RoomService.Replay;
@@ -93,9 +94,7 @@ public static class ReplayEndpoint
             }
             catch (StoreUnavailableException)
             {
-                return Results.Json(
-                    new { error = ErrorCodes.Unavailable, message = "the room store is unavailable; retry later" },
-                    statusCode: StatusCodes.Status503ServiceUnavailable);
+                return ApiError.Result(StatusCodes.Status503ServiceUnavailable, ErrorCodes.Unavailable, "the room store is unavailable; retry later");
             }
 
             return Results.Bytes(Write(roomId, query.Epoch, slice), "application/json");
@@ -225,6 +224,5 @@ public static class ReplayEndpoint
 
     private static string Truncate(string text) => text.Length <= 32 ? text : text[..32] + "...";
 
-    private static IResult Error(string code, string message) =>
-        Results.Json(new { error = code, message }, statusCode: StatusCodes.Status400BadRequest);
+    private static IResult Error(string code, string message) => ApiError.Result(StatusCodes.Status400BadRequest, code, message);
 }

@@ -1,10 +1,10 @@
-using LiveIm.Hosting.Http;
-using LiveIm.Hosting.Auth;
 using System.Buffers;
 using System.Text.Json;
 using System.Text.Unicode;
 using LiveIm.Core.Errors;
 using LiveIm.Core.Rooms;
+using LiveIm.Hosting.Auth;
+using LiveIm.Hosting.Http;
 using LiveIm.RoomService.Stores;
 using Microsoft.Extensions.Options;
 
@@ -118,6 +118,5 @@ public static class StreamClockEndpoint
         }
     }
 
-    private static IResult Error(int status, string code, string message) =>
-        Results.Json(new { error = code, message }, statusCode: status);
+    private static IResult Error(int status, string code, string message) => ApiError.Result(status, code, message);
 }

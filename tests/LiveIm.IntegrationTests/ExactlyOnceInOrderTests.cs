@@ -189,8 +189,7 @@ public sealed class ExactlyOnceInOrderTests(TwoRoomServicesCluster cluster, ITes
         }
 
         // Ten senders, a gift each every 100 ms plus its round trip, for 10 s; a refused or timed-out gift is retried
-        // with the same clientMsgId until it is
-        // acknowledged (what the SDKs do), so every gift ends acknowledged exactly once.
+        // with the same clientMsgId until it is acknowledged (what the SDKs do), so every gift ends acknowledged once.
         var clock = Stopwatch.StartNew();
         var retries = 0;
         var sending = senders.Select((client, i) => Task.Run(async () =>

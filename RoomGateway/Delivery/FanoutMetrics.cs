@@ -28,6 +28,9 @@ public sealed class FanoutMetrics : IDisposable
     private long _banCloses;
     private long _joins;
     private long _busReceived;
+    private long _reliableEarly;
+    private long _gapRepairs;
+    private long _gapSkipped;
     private readonly Histogram<double> _publishToWrite;
 
     public FanoutMetrics()
@@ -46,6 +49,9 @@ public sealed class FanoutMetrics : IDisposable
         _meter.CreateObservableCounter("liveim.gateway.frame_buffers_returned", () => FramePool.ReturnedCount, description: "Pooled frame buffers returned");
         _meter.CreateObservableCounter("liveim.gateway.joins", () => Interlocked.Read(ref _joins), description: "JoinRoom calls that joined a room (a rate of this is joins/s)");
         _meter.CreateObservableCounter("liveim.gateway.bus_received", () => Interlocked.Read(ref _busReceived), description: "Messages received from the bus on room subjects, before de-duplication");
+        _meter.CreateObservableCounter("liveim.gateway.reliable_early", () => Interlocked.Read(ref _reliableEarly), description: "Reliable events that reached the gateway ahead of a lower seq and waited for it (the bus is not in seq order)");
+        _meter.CreateObservableCounter("liveim.gateway.reliable_gap_repairs", () => Interlocked.Read(ref _gapRepairs), description: "History reads started because a reliable seq was missing for Fanout:ReorderWaitMs");
+        _meter.CreateObservableCounter("liveim.gateway.reliable_gap_skipped", () => Interlocked.Read(ref _gapSkipped), description: "Reliable seqs given up after Fanout:GapGiveUpMs (or gone from history); clients resume past them with lastSeq");
 
         // From RoomService's serverTs to the tick that writes the event: queueing on the bus, the tick's merge wait
         // (50-250 ms by design) and the frame build. Buckets from 5 ms (one idle-room hop) to 10 s (the outer limit
@@ -93,6 +99,12 @@ public sealed class FanoutMetrics : IDisposable
     internal void Joined() => Interlocked.Increment(ref _joins);
 
     internal void BusReceived() => Interlocked.Increment(ref _busReceived);
+
+    internal void ReliableEarly() => Interlocked.Increment(ref _reliableEarly);
+
+    internal void ReliableGapRepair() => Interlocked.Increment(ref _gapRepairs);
+
+    internal void ReliableGapSkipped(long seqs) => Interlocked.Add(ref _gapSkipped, seqs);
 
     /// <summary>Records the publish-to-write latency of a frame's live events, once per event (not per member).</summary>
     internal void Written(List<TickEvent> events)

@@ -71,6 +71,22 @@ public sealed class FanoutOptions
     /// </summary>
     public int ParallelFanoutThreshold { get; set; } = 2048;
 
+    /// <summary>
+    /// How long a reliable event that arrived ahead of a lower seq waits for it on the bus before the gateway reads
+    /// the missing seq back from history (and again every this many ms while it is missing). Events reach the bus
+    /// out of seq order when concurrent RoomService requests race to publish: the loser is usually microseconds to
+    /// a few milliseconds behind, so 100 ms rarely costs a history read, and bounds what a lost bus message adds
+    /// to a gift's latency to about 100 ms plus one history read.
+    /// </summary>
+    public int ReorderWaitMs { get; set; } = 100;
+
+    /// <summary>
+    /// How long a missing reliable seq may hold back the later ones before it is given up (counted in
+    /// <c>liveim.gateway.reliable_gap_skipped</c>): history could not give it (RoomService unreachable, or the seq
+    /// already trimmed). Clients that see the gap resume with lastSeq.
+    /// </summary>
+    public int GapGiveUpMs { get; set; } = 5000;
+
     /// <summary>Checks the values; throws with the setting's name when one is out of range.</summary>
     public void Validate()
     {
@@ -83,6 +99,8 @@ public sealed class FanoutOptions
         Check(MaxFrameBytes is >= 1024, nameof(MaxFrameBytes), ">= 1024");
         Check(CloseGraceMs is >= 0 and <= 60_000, nameof(CloseGraceMs), "0..60000");
         Check(ParallelFanoutThreshold >= 1, nameof(ParallelFanoutThreshold), ">= 1");
+        Check(ReorderWaitMs is >= 1 and <= 10_000, nameof(ReorderWaitMs), "1..10000");
+        Check(GapGiveUpMs >= ReorderWaitMs && GapGiveUpMs <= 60_000, nameof(GapGiveUpMs), "ReorderWaitMs..60000");
     }
 
     private static void Check(bool ok, string name, string range)

@@ -9,9 +9,10 @@ namespace LiveIm.RoomGateway.Rooms;
 /// A room as one gateway holds it: its local members (sharded), the bus subscription that exists exactly while it
 /// has members, and the tick engine that turns the room's events into one frame per tick.
 /// <para>
-/// Receive (bus thread): read the envelope, drop a reliable seq already delivered, add the event to the pending
-/// tick (likes are summed, not queued), and schedule a flush: at once if the room flushed nothing for a whole
-/// tick (an idle room adds no latency), else at the end of the current tick (a hot room merges).
+/// Receive (bus thread): read the envelope; put a reliable event in seq order (<see cref="ReliableOrder"/>: a seq
+/// already delivered is dropped, one that arrives ahead of a lower seq waits for it); add what is ready to the
+/// pending tick (likes are summed, not queued), and schedule a flush: at once if the room flushed nothing for a
+/// whole tick (an idle room adds no latency), else at the end of the current tick (a hot room merges).
 /// </para>
 /// <para>
 /// Flush (timer or thread pool): build the frame once (and its reliable-only twin when the tick mixes lanes),
@@ -57,8 +58,14 @@ public sealed class LocalRoom : IDisposable
     private readonly MemberShards _members;
     private readonly object _pendingGate = new();
     private readonly Timer _timer;
+    private readonly Timer _gapTimer;
     private readonly Action<object?> _flushCallback;
+    private readonly ReliableOrder _order = new();
+    private readonly List<TickEvent> _released = new();
     private List<TickEvent> _pending = new();
+    private long _gapSeq;
+    private long _gapSinceMs;
+    private int _repairing;
     private List<string>? _bans;
     private LikeTotal _likes;
     private bool _flushScheduled;
@@ -76,6 +83,7 @@ public sealed class LocalRoom : IDisposable
         _members = new MemberShards();
         _flushCallback = _ => Flush();
         _timer = new Timer(static state => ((LocalRoom)state!).Flush(), this, Timeout.Infinite, Timeout.Infinite);
+        _gapTimer = new Timer(static state => ((LocalRoom)state!).OnGapTimer(), this, Timeout.Infinite, Timeout.Infinite);
     }
 
     /// <summary>The room id.</summary>
@@ -90,11 +98,11 @@ public sealed class LocalRoom : IDisposable
     /// <summary>Set once the last member left and the room was retired; a join that finds it retired starts over.</summary>
     public bool Retired { get; set; }
 
-    /// <summary>The room's seq when this gateway subscribed: live delivery (and repair) covers what comes after it.</summary>
-    public long SnapshotSeq { get; set; }
-
-    /// <summary>Reliable seqs already delivered (guarded by the pending lock).</summary>
-    public SeqWindow Delivered { get; } = new();
+    /// <summary>
+    /// Called (on a timer thread) when a reliable seq has been missing for <see cref="FanoutOptions.ReorderWaitMs"/>
+    /// while later ones wait: the owner reads history back into <see cref="DeliverRepair"/>.
+    /// </summary>
+    public Action<LocalRoom>? GapRepair { get; set; }
 
     /// <summary>Local member count.</summary>
     public int Count => _members.Count;
@@ -130,9 +138,21 @@ public sealed class LocalRoom : IDisposable
 
         lock (_pendingGate)
         {
-            if (e.IsReliable && (e.Seq is not { } seq || !Delivered.TryMark(seq)))
+            if (e.IsReliable)
             {
-                return false;
+                if (e.Seq is not { } seq || !_order.Offer(new TickEvent(json, seq, e.Lane, e.ServerTs), seq, _released))
+                {
+                    return false;
+                }
+
+                _metrics.EventIn(e.Lane);
+                if (_released.Count == 0 && _order.HasBaseline)
+                {
+                    _metrics.ReliableEarly();
+                }
+
+                ReleaseLocked();
+                return true;
             }
 
             _metrics.EventIn(e.Lane);
@@ -143,10 +163,6 @@ public sealed class LocalRoom : IDisposable
             else
             {
                 _pending.Add(new TickEvent(json, e.Seq, e.Lane, e.ServerTs));
-                if (ReferenceEquals(e.Type, RoomEventTypes.Ban))
-                {
-                    NoteBanLocked(json.Span);
-                }
             }
 
             ScheduleLocked();
@@ -155,43 +171,63 @@ public sealed class LocalRoom : IDisposable
         return true;
     }
 
-    /// <summary>Delivers reliable events read back from history, skipping those already delivered.</summary>
-    public int DeliverRepair(IEnumerable<TickEvent> events)
+    /// <summary>
+    /// Sets where the room's reliable seq starts (the seq its first join was answered with, while that join still
+    /// holds the room's <see cref="Gate"/>); the first call wins. See <see cref="ReliableOrder.SetBaseline"/>.
+    /// </summary>
+    public void SetBaseline(long seq)
+    {
+        lock (_pendingGate)
+        {
+            _order.SetBaseline(seq, _released);
+            ReleaseLocked();
+        }
+    }
+
+    /// <summary>
+    /// Delivers reliable events read back from history (the page after <paramref name="afterSeq"/>), in seq order
+    /// with the live ones, skipping those already delivered. When history starts beyond the missing seq, that seq
+    /// is gone from history (trimmed) and is given up at once instead of after <see cref="FanoutOptions.GapGiveUpMs"/>.
+    /// </summary>
+    /// <returns>How many of them were new.</returns>
+    public int DeliverRepair(IReadOnlyList<TickEvent> events, long afterSeq)
     {
         var fresh = 0;
         lock (_pendingGate)
         {
             foreach (var e in events)
             {
-                if (e.Seq is { } seq && Delivered.TryMark(seq))
+                if (e.Seq is { } seq && _order.Offer(e, seq, _released))
                 {
-                    _pending.Add(e);
                     fresh++;
-                    if (ReferenceEquals(e.Lane, Lane.System) && RoomEventJson.TryReadEnvelope(e.Json.Span, out var envelope)
-                        && ReferenceEquals(envelope.Type, RoomEventTypes.Ban))
-                    {
-                        NoteBanLocked(e.Json.Span); // a ban missed during a bus outage still closes its user
-                    }
                 }
             }
 
-            if (fresh > 0)
+            if (events.Count > 0 && events[0].Seq > afterSeq + 1 && _order.MissingSeq == afterSeq + 1)
             {
-                ScheduleLocked();
+                _metrics.ReliableGapSkipped(_order.SkipGap(_released));
             }
+
+            ReleaseLocked();
         }
 
         return fresh;
     }
 
-    /// <summary>Where a repair read should start.</summary>
-    public long RepairFrom()
+    /// <summary>Where a repair read should start (after the last seq released in order); null before the room has a baseline.</summary>
+    public long? RepairFrom()
     {
         lock (_pendingGate)
         {
-            return Delivered.ContiguousFrom(SnapshotSeq);
+            return _order.HasBaseline ? _order.Released : null;
         }
     }
+
+    /// <summary>Claims the room's one repair read in flight; false when one is running.</summary>
+    public bool TryBeginRepair() => Interlocked.Exchange(ref _repairing, 1) == 0;
+
+    /// <summary>Ends the repair read claimed with <see cref="TryBeginRepair"/>.</summary>
+    public void EndRepair() => Volatile.Write(ref _repairing, 0);
 
     /// <summary>
     /// The room's total online count (all gateways) as RoomService last broadcast it; a change rides along with the
@@ -299,6 +335,7 @@ public sealed class LocalRoom : IDisposable
         }
 
         _timer.Dispose();
+        _gapTimer.Dispose();
     }
 
     /// <summary>Fans one tick's events out synchronously (benchmarks and tests; the engine calls it from Flush).</summary>
@@ -359,13 +396,68 @@ public sealed class LocalRoom : IDisposable
         }
     }
 
-    // Under _pendingGate. The ban takes effect in the flush that delivers its event.
-    private void NoteBanLocked(ReadOnlySpan<byte> json)
+    // Under _pendingGate: what the order released goes to the pending tick. A ban takes effect in the flush that
+    // delivers its event (one missed during a bus outage and read back by a repair included).
+    private void ReleaseLocked()
     {
-        if (RoomEventJson.TryReadModerationUserId(json, out var userId))
+        if (_released.Count > 0)
         {
-            (_bans ??= new List<string>(1)).Add(userId);
+            foreach (var e in _released)
+            {
+                _pending.Add(e);
+                if (e.Lane == Lane.System && RoomEventJson.TryReadEnvelope(e.Json.Span, out var envelope)
+                    && ReferenceEquals(envelope.Type, RoomEventTypes.Ban) && RoomEventJson.TryReadModerationUserId(e.Json.Span, out var userId))
+                {
+                    (_bans ??= new List<string>(1)).Add(userId);
+                }
+            }
+
+            _released.Clear();
+            ScheduleLocked();
         }
+
+        WatchGapLocked();
+    }
+
+    // Under _pendingGate. A new gap starts the clock: after ReorderWaitMs the gap is read back from history, and
+    // read again every ReorderWaitMs until it fills or GapGiveUpMs passes.
+    private void WatchGapLocked()
+    {
+        var missing = _order.MissingSeq;
+        if (missing == _gapSeq || _disposed)
+        {
+            return;
+        }
+
+        _gapSeq = missing;
+        if (missing != 0)
+        {
+            _gapSinceMs = Environment.TickCount64;
+            _gapTimer.Change(_options.ReorderWaitMs, Timeout.Infinite);
+        }
+    }
+
+    private void OnGapTimer()
+    {
+        lock (_pendingGate)
+        {
+            if (_disposed || _gapSeq == 0 || _order.MissingSeq != _gapSeq)
+            {
+                return;
+            }
+
+            if (Environment.TickCount64 - _gapSinceMs >= _options.GapGiveUpMs)
+            {
+                _metrics.ReliableGapSkipped(_order.SkipGap(_released));
+                ReleaseLocked();
+                return;
+            }
+
+            _gapTimer.Change(_options.ReorderWaitMs, Timeout.Infinite);
+        }
+
+        _metrics.ReliableGapRepair();
+        GapRepair?.Invoke(this);
     }
 
     // After the tick's frames were offered: the room (the banned user included, if it reads fast enough) has the

@@ -7,7 +7,8 @@ namespace LiveIm.RoomGateway.Rooms;
 
 /// <summary>
 /// Joins and leaves: keeps room → local members, subscribes a room on its first local member and unsubscribes on
-/// its last, and runs the resume protocol (hold live events, send history after lastSeq, then the held events).
+/// its last, and runs the resume protocol (hold live events, send history after lastSeq, then the held events). A
+/// room's first join holds the room's gate until its answer sets where the room's reliable seq starts.
 /// </summary>
 public sealed class RoomMembership
 {
@@ -47,24 +48,41 @@ public sealed class RoomMembership
             try
             {
                 reply = await _roomService.JoinAsync(new JoinRequest(roomId, lastSeq, _gateway.Id, member.Identity.IsAnonymous ? null : member.Identity.SenderIn(roomId)), ct);
+                if (fresh)
+                {
+                    room.SetBaseline(reply.Seq);
+                }
             }
             catch
             {
                 member.CancelHold();
-                await RemoveAsync(member, room);
+                if (fresh)
+                {
+                    await RemoveLockedAsync(member, room);
+                }
+                else
+                {
+                    await RemoveAsync(member, room);
+                }
+
                 throw;
             }
-
-            if (fresh)
+            finally
             {
-                room.SnapshotSeq = reply.Seq;
+                if (fresh)
+                {
+                    room.Gate.Release();
+                }
             }
 
             member.RoomId = roomId;
             var history = reply.Events.Select(TickEvent.FromHistory).ToList();
+            // What this connection already has: the history just read, and with lastSeq what the client said it
+            // holds (up to the room's seq: a lastSeq beyond it is not believed).
             var maxSeq = history.Count == 0 ? 0 : history.Max(e => e.Seq!.Value);
+            var floor = Math.Max(maxSeq, Math.Min(lastSeq ?? 0, reply.Seq));
 
-            member.CompleteHold(history, maxSeq);
+            member.CompleteHold(history, floor);
             _metrics.Joined();
             return new JoinResult(roomId, reply.Seq, reply.Recovered, reply.OnlineElsewhere + room.Count, reply.ServerTime);
         }
@@ -98,12 +116,16 @@ public sealed class RoomMembership
         member.RoomId = null;
     }
 
+    // Adds the member to the room, subscribing the room on its first member. A fresh room comes back with its Gate
+    // still held: the caller releases it once the join's answer has set the room's seq baseline, so that every
+    // later join of this room is answered after the baseline (its history then reaches where live delivery starts).
     private async Task<(LocalRoom Room, bool Fresh)> AddAsync(RoomMember member, string roomId, CancellationToken ct)
     {
         while (true)
         {
             var room = _registry.GetOrAddRoom(roomId);
             await room.Gate.WaitAsync(ct);
+            var keepGate = false;
             try
             {
                 if (room.Retired)
@@ -127,11 +149,15 @@ public sealed class RoomMembership
                     }
                 }
 
+                keepGate = fresh;
                 return (room, fresh);
             }
             finally
             {
-                room.Gate.Release();
+                if (!keepGate)
+                {
+                    room.Gate.Release();
+                }
             }
         }
     }
@@ -141,15 +167,21 @@ public sealed class RoomMembership
         await room.Gate.WaitAsync();
         try
         {
-            if (room.Remove(member) && room.Count == 0 && !room.Retired)
-            {
-                Retire(room);
-                await _subscriptions.UnsubscribeAsync(room);
-            }
+            await RemoveLockedAsync(member, room);
         }
         finally
         {
             room.Gate.Release();
+        }
+    }
+
+    // Under the room's Gate.
+    private async Task RemoveLockedAsync(RoomMember member, LocalRoom room)
+    {
+        if (room.Remove(member) && room.Count == 0 && !room.Retired)
+        {
+            Retire(room);
+            await _subscriptions.UnsubscribeAsync(room);
         }
     }
 

@@ -1,8 +1,8 @@
 using System.Text;
-using LiveIm.SignalR.Protocol;
+using LiveIm.LoadTest.Protocol;
 using Xunit;
 
-namespace LiveIm.SignalR.Tests;
+namespace LiveIm.LoadTest.Tests;
 
 /// <summary>RecordBuffer as the load test's receivers and raw server use it: a SignalR stream over WebSocket messages.</summary>
 public sealed class RecordBufferStreamTests

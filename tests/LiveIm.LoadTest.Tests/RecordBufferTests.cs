@@ -1,8 +1,8 @@
 using System.Text;
-using LiveIm.SignalR.Protocol;
+using LiveIm.LoadTest.Protocol;
 using Xunit;
 
-namespace LiveIm.SignalR.Tests;
+namespace LiveIm.LoadTest.Tests;
 
 public sealed class RecordBufferTests
 {

@@ -1,9 +1,10 @@
 using System.Buffers;
 
-namespace LiveIm.SignalR.Protocol;
+namespace LiveIm.LoadTest.Protocol;
 
 /// <summary>
-/// Bytes received from the WebSocket, cut into records at the <c>0x1E</c> separator.
+/// Bytes received from the WebSocket, cut into records at the <c>0x1E</c> separator: the frame reading of the lean
+/// receivers and the raw server (the measuring instrument's own, not a product client: docs/loadtest.md).
 /// </summary>
 /// <remarks>
 /// The transport is treated as a byte stream: "one WebSocket text message may contain several records" and a record
@@ -18,7 +19,7 @@ namespace LiveIm.SignalR.Protocol;
 public sealed class RecordBuffer : IDisposable
 {
     /// <summary>The SignalR record separator (0x1E) that ends every message of the JSON hub protocol.</summary>
-    public const byte Separator = HubProtocolConstants.RecordSeparator;
+    public const byte Separator = 0x1E;
 
     private readonly int _initialSize;
     private readonly int _maxRecordSize;
@@ -105,7 +106,7 @@ public sealed class RecordBuffer : IDisposable
             return false;
         }
 
-        var index = _buffer.AsSpan(_scanned, _end - _scanned).IndexOf(HubProtocolConstants.RecordSeparator);
+        var index = _buffer.AsSpan(_scanned, _end - _scanned).IndexOf(Separator);
         if (index < 0)
         {
             _scanned = _end;

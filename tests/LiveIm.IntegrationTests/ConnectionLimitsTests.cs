@@ -73,7 +73,7 @@ public sealed class ConnectionLimitsTests
         var gift = await chatty.SendGiftAsync("rose", 1, "chatty-gift");
         _output.WriteLine($"a gift from the chat-limited connection: {gift.Status} seq {gift.Seq}");
 
-        await Task.Delay(TimeSpan.FromMilliseconds(retryAfterMs));
+        await RetryAfter.WaitAsync(retryAfterMs);
         var retried = await chatty.SendChatAsync("after waiting");
         _output.WriteLine($"after waiting {retryAfterMs} ms: {retried.Status}");
         delivered.Add(retried.Id);
@@ -130,15 +130,7 @@ public sealed class ConnectionLimitsTests
         Assert.Matches($@"^rate_limited: {kind} limit of {perSecond}/s per connection retryAfterMs=\d+$", refusal.Message);
         Assert.InRange(refusal.RetryAfterMs ?? 0, 1, 1000 / perSecond);
 
-        // Wait at least retryAfterMs by a precise clock: Task.Delay runs on the coarse tick count (CLOCK_MONOTONIC_COARSE
-        // on Linux, a 4 ms step at HZ=250) and may complete a few ms early, while the gateway's buckets use Stopwatch
-        // timestamps; a call that early is rightly refused with retryAfterMs=1..4.
-        var waited = System.Diagnostics.Stopwatch.StartNew();
-        await Task.Delay(TimeSpan.FromMilliseconds(refusal.RetryAfterMs!.Value));
-        while (waited.ElapsedMilliseconds < refusal.RetryAfterMs.Value + 1)
-        {
-            await Task.Delay(1);
-        }
+        await RetryAfter.WaitAsync(refusal.RetryAfterMs!.Value);
 
         await Call();
         _output.WriteLine($"{kind}: accepted again after {refusal.RetryAfterMs} ms");

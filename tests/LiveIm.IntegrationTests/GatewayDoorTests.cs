@@ -3,6 +3,7 @@ using System.Net;
 using System.Text.RegularExpressions;
 using LiveIm.Client;
 using LiveIm.Core.Identity;
+using LiveIm.Testing;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -194,7 +195,7 @@ public sealed class GatewayDoorTests
         var retryAfterMs = refusals.Max(r => long.Parse(RetryAfterMs.Match(r).Groups[1].Value, CultureInfo.InvariantCulture));
         Assert.InRange(retryAfterMs, 1, 1000);
 
-        await Task.Delay(TimeSpan.FromMilliseconds(retryAfterMs));
+        await RetryAfter.WaitAsync(retryAfterMs);
         var retried = await first.JoinRoomAsync(room);
         _output.WriteLine($"after waiting {retryAfterMs} ms the join went through (online {retried.Online})");
         await streamer.SendGiftAsync("rose", 1, "door-join-2");
@@ -227,7 +228,7 @@ public sealed class GatewayDoorTests
     {
         for (var attempt = 1; attempt <= 20; attempt++)
         {
-            await Task.Delay(TimeSpan.FromMilliseconds(retryAfterMs));
+            await RetryAfter.WaitAsync(retryAfterMs);
             var (socket, status, _) = await AddressedHubSocket.TryOpenAsync(gateway, from);
             _output.WriteLine($"retry {attempt} from {from} after {retryAfterMs} ms: HTTP {status}");
             if (socket is not null)

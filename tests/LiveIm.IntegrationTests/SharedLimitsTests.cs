@@ -2,6 +2,7 @@ using System.Diagnostics;
 using LiveIm.Client;
 using LiveIm.Core.Events;
 using LiveIm.Core.Identity;
+using LiveIm.Testing;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -73,7 +74,7 @@ public sealed class SharedLimitsTests
             Assert.InRange(ok, 5, 5 + (int)Math.Ceiling(elapsed * 2)); // burst 5, then 2/s: one budget for all tabs
 
             Assert.Equal("ok", (await calm.SendChatAsync("another user is not affected")).Status);
-            await Task.Delay(TimeSpan.FromMilliseconds(refused.RetryAfterMs.Value));
+            await RetryAfter.WaitAsync(refused.RetryAfterMs.Value);
             Assert.Equal("ok", (await tabs[2].SendChatAsync("after retryAfterMs")).Status);
 
             await received.WaitForAsync(e => e.Count(x => x.Type == RoomEventTypes.Chat) == ok + 2, "every admitted line, and no refused one");
@@ -117,7 +118,7 @@ public sealed class SharedLimitsTests
         Assert.Equal("ok", (await host.SendChatAsync("the streamer is exempt")).Status);
         Assert.Equal("ok", (await host.SendChatAsync("twice")).Status);
 
-        await Task.Delay(TimeSpan.FromMilliseconds(refused.RetryAfterMs.Value));
+        await RetryAfter.WaitAsync(refused.RetryAfterMs.Value);
         Assert.Equal("ok", (await viewer.SendChatAsync("after retryAfterMs")).Status);
 
         await host.SetSlowModeAsync(0);
@@ -182,7 +183,7 @@ public sealed class SharedLimitsTests
                 Assert.Equal(("duplicate", result.Seq), (again.Status, again.Seq));
             }
 
-            await Task.Delay(TimeSpan.FromMilliseconds(refused.RetryAfterMs.Value));
+            await RetryAfter.WaitAsync(refused.RetryAfterMs.Value);
             var retried = await givers[refusedAt.Giver].SendGiftAsync("rose", 1, refusedAt.ClientMsgId);
             Assert.Equal("ok", retried.Status);
 
@@ -242,7 +243,7 @@ public sealed class SharedLimitsTests
         }
 
         // And they cost nothing: a new gift goes through once the refusal's retryAfterMs has passed.
-        await Task.Delay(TimeSpan.FromMilliseconds(refused.RetryAfterMs.Value));
+        await RetryAfter.WaitAsync(refused.RetryAfterMs.Value);
         Assert.Equal("ok", (await giver.SendGiftAsync("rose", 1, "after-wait")).Status);
         await received.WaitForAsync(e => e.Count(x => x.Type == RoomEventTypes.Gift) == accepted.Count + 1, "each gift once");
         await Task.Delay(200);

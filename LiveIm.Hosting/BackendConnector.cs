@@ -1,4 +1,4 @@
-using LiveIm.Nats;
+using LiveIm.Hosting.Bus;
 using LiveIm.Redis;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -9,7 +9,7 @@ namespace LiveIm.Hosting;
 /// <summary>
 /// Connects NATS and Redis in the background at start-up, retrying until they answer. The process starts (and
 /// serves /healthz) even when a backend is not up yet; sends fail with <c>unavailable</c> until it is. After the
-/// first connection the clients reconnect by themselves.
+/// first connection the clients reconnect by themselves (NATS: <see cref="NatsBusOptions"/>).
 /// </summary>
 public sealed partial class BackendConnector : BackgroundService
 {
@@ -25,9 +25,9 @@ public sealed partial class BackendConnector : BackgroundService
     protected override Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var tasks = new List<Task>();
-        if (_services.GetService<INatsConnection>() is { } nats)
+        if (_services.GetService<NatsMessageBus>() is { } nats)
         {
-            tasks.Add(ConnectLoop("nats", ct => nats.ConnectAsync(ct), stoppingToken));
+            tasks.Add(ConnectLoop("nats", nats.ConnectAsync, stoppingToken));
         }
 
         if (_services.GetService<IRedisClient>() is { } redis)

@@ -1,8 +1,8 @@
 using LiveIm.Core.Bus;
 using LiveIm.Hosting.Auth;
 using LiveIm.Hosting.Bus;
+using LiveIm.Hosting.Health;
 using LiveIm.Hosting.Redis;
-using LiveIm.Nats;
 using LiveIm.Redis;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -12,29 +12,32 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using NATS.Client.Core;
 
 namespace LiveIm.Hosting;
 
 /// <summary>The shared registrations the deployables' Program.cs call.</summary>
 public static class HostingExtensions
 {
-    /// <summary>Registers the NATS connection and <see cref="IMessageBus"/> (section <c>Nats</c>), connected in the background.</summary>
+    /// <summary>
+    /// Registers the one <see cref="NatsConnection"/> of the process (section <c>Nats</c>, checked at start-up by
+    /// <see cref="BusSettingsValidator"/>), the <see cref="IMessageBus"/> adapter over it, its readiness check, and
+    /// the background connect.
+    /// </summary>
     public static IHostApplicationBuilder AddLiveImBus(this IHostApplicationBuilder builder, string clientName)
     {
-        var settings = builder.Configuration.GetSection("Nats").Get<BusSettings>() ?? new BusSettings();
-        builder.Services.AddSingleton(settings);
-        builder.Services.AddSingleton<INatsConnection>(sp => new NatsConnection(new NatsOptions
-        {
-            Servers = settings.Url.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
-            Name = clientName,
-            User = settings.User,
-            Password = settings.Password,
-            Token = settings.Token,
-            RequestTimeout = settings.RequestTimeout,
-            LoggerFactory = sp.GetRequiredService<ILoggerFactory>(),
-        }));
+        builder.Services.AddOptions<BusSettings>().BindConfiguration(BusSettings.Section).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<BusSettings>, BusSettingsValidator>();
+        builder.Services.AddSingleton(sp => sp.GetRequiredService<IOptions<BusSettings>>().Value);
+        builder.Services.AddSingleton(sp => new NatsConnection(
+            NatsBusOptions.Create(sp.GetRequiredService<BusSettings>(), clientName, sp.GetRequiredService<ILoggerFactory>())));
         builder.Services.TryAddSingleton<Metrics.BackendMetrics>();
-        builder.Services.AddSingleton<IMessageBus>(sp => new NatsMessageBus(sp.GetRequiredService<INatsConnection>(), sp.GetRequiredService<Metrics.BackendMetrics>()));
+        builder.Services.AddSingleton(sp => new NatsMessageBus(
+            sp.GetRequiredService<NatsConnection>(), sp.GetRequiredService<Metrics.BackendMetrics>(), sp.GetRequiredService<ILogger<NatsMessageBus>>()));
+        builder.Services.AddSingleton<IMessageBus>(sp => sp.GetRequiredService<NatsMessageBus>());
+        builder.Services.AddHealthChecks().AddCheck<BusHealthCheck>("bus", tags: [HealthTags.Ready]);
+        builder.Services.AddLiveImHealth();
         builder.Services.AddHostedService<BackendConnector>();
         builder.Services.AddHostedService<Metrics.BackendProbe>(); // registered once however often it is added
         return builder;
@@ -53,6 +56,8 @@ public static class HostingExtensions
                 LoggerFactory = sp.GetRequiredService<ILoggerFactory>(),
             }),
             sp.GetRequiredService<Metrics.BackendMetrics>()));
+        builder.Services.AddSingleton<Health.IReadinessContributor, RedisReadiness>();
+        builder.Services.AddLiveImHealth();
         builder.Services.AddHostedService<BackendConnector>(); // registered once however often it is added
         builder.Services.AddHostedService<Metrics.BackendProbe>();
 
@@ -66,49 +71,6 @@ public static class HostingExtensions
         builder.Services.AddSingleton(auth);
         builder.Services.AddSingleton(new LiveImTokens(auth));
         return auth;
-    }
-
-    /// <summary>
-    /// <c>GET /healthz</c>: the process is alive (200 <c>ok</c>). <c>GET /readyz</c>: it should get new work: 200
-    /// <c>ready</c> when the bus and Redis (whichever it uses) are connected and no <see cref="Health.IReadinessContributor"/>
-    /// objects (a draining gateway does), else 503 <c>not ready: &lt;reasons&gt;</c>.
-    /// </summary>
-    public static IEndpointRouteBuilder MapLiveImHealth(this IEndpointRouteBuilder endpoints)
-    {
-        endpoints.MapGet("/healthz", () => Results.Text("ok"));
-        endpoints.MapGet("/readyz", (IServiceProvider services) =>
-        {
-            var reasons = NotReadyReasons(services);
-            return reasons.Count == 0
-                ? Results.Text("ready")
-                : Results.Text("not ready: " + string.Join("; ", reasons), statusCode: StatusCodes.Status503ServiceUnavailable);
-        });
-        return endpoints;
-    }
-
-    /// <summary>Why the process is not ready (empty when it is): see <see cref="MapLiveImHealth"/>.</summary>
-    public static IReadOnlyList<string> NotReadyReasons(IServiceProvider services)
-    {
-        var reasons = new List<string>();
-        if (services.GetService<INatsConnection>() is { } nats && nats.State != NatsConnectionState.Connected)
-        {
-            reasons.Add("bus " + nats.State.ToString().ToLowerInvariant());
-        }
-
-        if (services.GetService<IRedisClient>() is { } redis && redis.State != RedisConnectionState.Connected)
-        {
-            reasons.Add("redis " + redis.State.ToString().ToLowerInvariant());
-        }
-
-        foreach (var contributor in services.GetServices<Health.IReadinessContributor>())
-        {
-            if (contributor.NotReadyReason() is { } reason)
-            {
-                reasons.Add(reason);
-            }
-        }
-
-        return reasons;
     }
 
     /// <summary><c>GET /metrics</c>: the registered <see cref="Metrics.PrometheusExporter"/> in Prometheus text format.</summary>

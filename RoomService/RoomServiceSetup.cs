@@ -1,5 +1,6 @@
 using LiveIm.Hosting;
 using LiveIm.Hosting.Admin;
+using LiveIm.Hosting.Health;
 using LiveIm.Hosting.Metrics;
 using LiveIm.Hosting.Presence;
 using LiveIm.RoomService.Admin;

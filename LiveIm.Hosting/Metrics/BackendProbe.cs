@@ -1,4 +1,4 @@
-using LiveIm.Nats;
+using LiveIm.Hosting.Bus;
 using LiveIm.Redis;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -26,12 +26,12 @@ public sealed class BackendProbe : BackgroundService
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var nats = _services.GetService<INatsConnection>();
+        var nats = _services.GetService<NatsMessageBus>();
         var redis = _services.GetService<IRedisClient>();
         using var timer = new PeriodicTimer(Period);
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
-            _metrics.Pings(await PingAsync(nats is { State: NatsConnectionState.Connected } ? nats.PingAsync : null, stoppingToken),
+            _metrics.Pings(await PingAsync(nats is { IsConnected: true } ? ct => nats.Connection.PingAsync(ct).AsTask() : null, stoppingToken),
                 await PingAsync(redis is { State: RedisConnectionState.Connected } ? redis.PingAsync : null, stoppingToken));
         }
     }
@@ -43,11 +43,14 @@ public sealed class BackendProbe : BackgroundService
             return null;
         }
 
+        // Bounded: a server that stops answering (SIGSTOP) would hold the probe forever.
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        deadline.CancelAfter(Period);
         try
         {
-            return await ping(ct);
+            return await ping(deadline.Token);
         }
-        catch (Exception ex) when (ex is NatsException or RedisException)
+        catch (Exception ex) when (ex is NATS.Client.Core.NatsException or RedisException || (ex is OperationCanceledException && !ct.IsCancellationRequested))
         {
             return null; // a backend going away is reported by /readyz and the failure counters
         }

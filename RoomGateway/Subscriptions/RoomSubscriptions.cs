@@ -30,18 +30,31 @@ public sealed partial class RoomSubscriptions : IDisposable
         _bus.ConnectionChanged += OnConnectionChanged;
     }
 
-    /// <summary>Subscribes the room; when this returns, every event published afterwards reaches it.</summary>
+    /// <summary>
+    /// Subscribes the room; when this returns, every event published afterwards reaches it. Throws <c>unavailable</c>
+    /// at once while the bus is down (the join fails and the client retries).
+    /// </summary>
     public async Task SubscribeAsync(LocalRoom room, CancellationToken ct)
     {
-        room.Subscription = await _bus.SubscribeAsync(Subjects.Room(room.RoomId), queueGroup: null, message =>
+        try
         {
-            if (!room.Receive(message.Data))
+            room.Subscription = await _bus.SubscribeAsync(Subjects.Room(room.RoomId), queueGroup: null, message =>
             {
-                LogDropped(room.RoomId);
-            }
+                // Receive keeps message.Data until the room's next tick flushes it: the bus hands each message an
+                // array of its own (IMessageBus.SubscribeAsync).
+                if (!room.Receive(message.Data))
+                {
+                    LogDropped(room.RoomId);
+                }
 
-            return ValueTask.CompletedTask;
-        }, ct);
+                return ValueTask.CompletedTask;
+            }, ct);
+        }
+        catch (BusUnavailableException ex)
+        {
+            throw new RoomException(ErrorCodes.Unavailable, "the event bus is unavailable: " + ex.Message);
+        }
+
         LogSubscribed(room.RoomId);
     }
 

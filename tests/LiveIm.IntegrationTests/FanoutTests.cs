@@ -7,7 +7,6 @@ using LiveIm.Core.Bus.Contracts;
 using LiveIm.Core.Events;
 using LiveIm.Core.Identity;
 using LiveIm.Core.Serialization;
-using LiveIm.Nats;
 using LiveIm.Testing;
 using Xunit;
 using Xunit.Abstractions;
@@ -289,19 +288,14 @@ public sealed class FanoutTests
     }
 
     // A streamer's gift as a gateway would ask RoomService for it: persisted, sequenced, published once.
-    private static async Task SendGiftAsync(NatsConnection bus, string room, string clientMsgId)
+    private static async Task SendGiftAsync(TestBus bus, string room, string clientMsgId)
     {
         var request = new GiftRequest(room, new EventSender("slowtest", "SLOWTEST", Roles.Streamer), "rose", 1, clientMsgId);
         var reply = await bus.RequestAsync(Subjects.Gift, JsonSerializer.SerializeToUtf8Bytes(request, LiveImJson.Default.GiftRequest), TimeSpan.FromSeconds(5));
-        JsonSerializer.Deserialize(reply.Data.Span, LiveImJson.Default.BusReplyGiftReply)!.Unwrap();
+        JsonSerializer.Deserialize(reply.Span, LiveImJson.Default.BusReplyGiftReply)!.Unwrap();
     }
 
-    private async Task<NatsConnection> BusAsync()
-    {
-        var bus = new NatsConnection(new NatsOptions { Servers = [_cluster.Nats.Url], Name = "test-publisher" });
-        await bus.ConnectAsync();
-        return bus;
-    }
+    private Task<TestBus> BusAsync() => TestBus.ConnectAsync(_cluster.Nats.Url, "test-publisher");
 
     private static byte[] Chat(string room, long id, string text) => RoomEventJson.Serialize(new RoomEvent
     {

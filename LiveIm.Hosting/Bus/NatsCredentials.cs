@@ -83,6 +83,12 @@ public static class NatsCredentials
         try
         {
             var info = new FileInfo(path);
+            if (Directory.Exists(path))
+            {
+                error = $"{setting}: '{path}' is a directory, not a file";
+                return false;
+            }
+
             if (!info.Exists)
             {
                 error = $"{setting}: file '{path}' does not exist";

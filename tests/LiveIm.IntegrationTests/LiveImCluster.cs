@@ -37,7 +37,10 @@ public class LiveImCluster : IAsyncLifetime
     /// polled every 50 ms, chat storms), so the gateway's per-connection limits are set out of their way here.
     /// Fixtures built with overrides (LimitsCluster, GatewayDoorCluster) keep the production defaults.
     /// </summary>
-    protected static readonly IReadOnlyDictionary<string, string?> LimitsOutOfTheWay = new Dictionary<string, string?>
+    protected static IReadOnlyDictionary<string, string?> LimitsOutOfTheWay => TestLimits;
+
+    /// <summary>The gateway's per-connection limits out of a test's way (<see cref="LimitsOutOfTheWay"/>).</summary>
+    public static IReadOnlyDictionary<string, string?> TestLimits { get; } = new Dictionary<string, string?>
     {
         ["Limits:ChatPerSecond"] = "100000", ["Limits:ChatBurst"] = "100000",
         ["Limits:GiftPerSecond"] = "100000", ["Limits:GiftBurst"] = "100000",

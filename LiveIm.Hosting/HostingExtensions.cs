@@ -1,4 +1,5 @@
 using LiveIm.Core.Bus;
+using LiveIm.Hosting.Admin;
 using LiveIm.Hosting.Auth;
 using LiveIm.Hosting.Bus;
 using LiveIm.Hosting.Health;
@@ -25,13 +26,17 @@ public static class HostingExtensions
     /// <see cref="BusSettingsValidator"/>), the <see cref="IMessageBus"/> adapter over it, its readiness check, and
     /// the background connect.
     /// </summary>
-    public static IHostApplicationBuilder AddLiveImBus(this IHostApplicationBuilder builder, string clientName)
+    public static IHostApplicationBuilder AddLiveImBus(this IHostApplicationBuilder builder, string clientName) =>
+        builder.AddLiveImBus(_ => clientName);
+
+    /// <inheritdoc cref="AddLiveImBus(IHostApplicationBuilder, string)"/>
+    public static IHostApplicationBuilder AddLiveImBus(this IHostApplicationBuilder builder, Func<IServiceProvider, string> clientName)
     {
         builder.Services.AddOptions<BusSettings>().BindConfiguration(BusSettings.Section).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<BusSettings>, BusSettingsValidator>();
         builder.Services.AddSingleton(sp => sp.GetRequiredService<IOptions<BusSettings>>().Value);
         builder.Services.AddSingleton(sp => new NatsConnection(
-            NatsBusOptions.Create(sp.GetRequiredService<BusSettings>(), clientName, sp.GetRequiredService<ILoggerFactory>())));
+            NatsBusOptions.Create(sp.GetRequiredService<BusSettings>(), clientName(sp), sp.GetRequiredService<ILoggerFactory>())));
         builder.Services.TryAddSingleton<Metrics.BackendMetrics>();
         builder.Services.AddSingleton(sp => new NatsMessageBus(
             sp.GetRequiredService<NatsConnection>(), sp.GetRequiredService<Metrics.BackendMetrics>(), sp.GetRequiredService<ILogger<NatsMessageBus>>()));
@@ -64,13 +69,27 @@ public static class HostingExtensions
         return builder;
     }
 
-    /// <summary>Resolves the signing key (refusing to start without one outside Development) and registers token services.</summary>
-    public static AuthSettings AddLiveImTokens(this IHostApplicationBuilder builder)
+    /// <summary>
+    /// Binds the signing key (<c>Auth:SigningKey</c>; outside Development a missing, short or development key stops
+    /// start-up) and registers <see cref="LiveImTokens"/> over it. Registered once however often it is called.
+    /// </summary>
+    public static IHostApplicationBuilder AddLiveImTokens(this IHostApplicationBuilder builder)
     {
-        var auth = AuthSettings.Resolve(builder.Configuration, builder.Environment);
-        builder.Services.AddSingleton(auth);
-        builder.Services.AddSingleton(new LiveImTokens(auth));
-        return auth;
+        if (builder.Services.Any(d => d.ServiceType == typeof(LiveImTokens)))
+        {
+            return builder;
+        }
+
+        builder.Services.AddSecret<AuthSettings>(AuthSettings.Rule, o => o.SigningKey, (o, key) => o.SigningKey = key);
+        builder.Services.AddSingleton(sp => new LiveImTokens(sp.GetRequiredService<AuthSettings>()));
+        return builder;
+    }
+
+    /// <summary>Binds <c>Admin:Token</c> under the secrets rule; <paramref name="purpose"/> says what it guards in this process.</summary>
+    public static IHostApplicationBuilder AddLiveImAdminToken(this IHostApplicationBuilder builder, string purpose)
+    {
+        builder.Services.AddSecret<AdminSettings>(AdminSettings.Rule(purpose), o => o.Token, (o, token) => o.Token = token);
+        return builder;
     }
 
     /// <summary><c>GET /metrics</c>: the registered <see cref="Metrics.PrometheusExporter"/> in Prometheus text format.</summary>

@@ -157,7 +157,6 @@ public class LiveImCluster : IAsyncLifetime
             ["Nats:RequestTimeout"] = "00:00:02",
             ["Redis:EndPoint"] = Redis.EndPoint,
             ["Gateway:Id"] = name,
-            ["DevTokens:Enabled"] = "true",
             // A small close limit so the slow-consumer test reaches it with a hundred or so gifts.
             ["Fanout:ChatDropBacklogBytes"] = "65536",
             ["Fanout:CloseBacklogBytes"] = "98304",

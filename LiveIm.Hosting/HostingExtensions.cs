@@ -91,15 +91,4 @@ public static class HostingExtensions
         builder.Services.AddSecret<AdminSettings>(AdminSettings.Rule(purpose), o => o.Token, (o, token) => o.Token = token);
         return builder;
     }
-
-    /// <summary><c>GET /metrics</c>: the registered <see cref="Metrics.PrometheusExporter"/> in Prometheus text format.</summary>
-    public static IEndpointRouteBuilder MapLiveImMetrics(this IEndpointRouteBuilder endpoints)
-    {
-        // Created now, not on the first scrape: histograms are aggregated from measurements as they happen, and a
-        // listener that does not exist yet would miss them.
-        endpoints.ServiceProvider.GetRequiredService<Metrics.PrometheusExporter>();
-        endpoints.MapGet("/metrics", (Metrics.PrometheusExporter exporter) =>
-            Results.Text(exporter.Render(), "text/plain; version=0.0.4; charset=utf-8"));
-        return endpoints;
-    }
 }

@@ -42,9 +42,7 @@ public static class GatewaySetup
         builder.Logging.AddFilter("Microsoft.AspNetCore.SignalR.Internal.DefaultHubDispatcher", LogLevel.Critical);
         builder.Services.AddLiveImOptions<FanoutOptions>("Fanout", o => o.Validate());
         builder.Services.AddSingleton<FanoutMetrics>();
-        builder.Services.AddSingleton(sp => new PrometheusExporter(
-            [sp.GetRequiredService<FanoutMetrics>().Meter, sp.GetRequiredService<BackendMetrics>().Meter]));
-        builder.AddLiveImOtlp(FanoutMetrics.MeterName, BackendMetrics.MeterName);
+        builder.AddLiveImMetrics(sp => [sp.GetRequiredService<FanoutMetrics>().Meter, sp.GetRequiredService<BackendMetrics>().Meter]);
         builder.Services.AddSingleton<RoomRegistry>();
         builder.Services.AddSingleton<RoomServiceClient>();
         builder.Services.AddSingleton<RoomSubscriptions>();

@@ -77,9 +77,7 @@ public static class RoomServiceSetup
             .Validate<IHostEnvironment>((o, environment) => !o.Enabled || environment.IsDevelopment(), DevTokenOptions.RefusedOutsideDevelopment)
             .ValidateOnStart();
         builder.Services.AddSingleton<RoomServiceMetrics>();
-        builder.Services.AddSingleton(sp => new PrometheusExporter(
-            [sp.GetRequiredService<RoomServiceMetrics>().Meter, sp.GetRequiredService<BackendMetrics>().Meter]));
-        builder.AddLiveImOtlp(RoomServiceMetrics.MeterName, BackendMetrics.MeterName);
+        builder.AddLiveImMetrics(sp => [sp.GetRequiredService<RoomServiceMetrics>().Meter, sp.GetRequiredService<BackendMetrics>().Meter]);
         builder.Services.AddLiveImOptions<PresenceOptions>(PresenceOptions.Section, PresenceOptions.Check);
         builder.Services.AddSingleton<PresenceStore>();
         builder.Services.AddHostedService<PresenceBroadcaster>();

@@ -317,11 +317,8 @@ public sealed class FanoutTests
 
     private sealed record Metrics(string Text)
     {
-        public double Get(string name, string? lane = null)
-        {
-            var labels = lane is null ? "" : $"\\{{lane=\"{lane}\"\\}}";
-            var match = Regex.Match(Text, "^" + Regex.Escape(name) + labels + " (\\S+)$", RegexOptions.Multiline);
-            return match.Success ? double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture) : 0;
-        }
+        private readonly GatewayMetrics _parsed = new(Text);
+
+        public double Get(string name, string? lane = null) => _parsed.Get(name, lane is null ? null : $"lane=\"{lane}\"");
     }
 }

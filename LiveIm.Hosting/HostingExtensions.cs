@@ -4,7 +4,6 @@ using LiveIm.Hosting.Auth;
 using LiveIm.Hosting.Bus;
 using LiveIm.Hosting.Health;
 using LiveIm.Hosting.Redis;
-using LiveIm.Redis;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -48,24 +47,31 @@ public static class HostingExtensions
         return builder;
     }
 
-    /// <summary>Registers the Redis client (section <c>Redis</c>), connected in the background.</summary>
-    public static IHostApplicationBuilder AddLiveImRedis(this IHostApplicationBuilder builder)
-    {
-        var settings = builder.Configuration.GetSection("Redis").Get<RedisSettings>() ?? new RedisSettings();
-        builder.Services.TryAddSingleton<Metrics.BackendMetrics>();
-        builder.Services.AddSingleton<IRedisClient>(sp => new InstrumentedRedisClient(
-            new RedisClient(new RedisOptions
-            {
-                EndPoint = settings.EndPoint,
-                Password = settings.Password,
-                LoggerFactory = sp.GetRequiredService<ILoggerFactory>(),
-            }),
-            sp.GetRequiredService<Metrics.BackendMetrics>()));
-        builder.Services.AddSingleton<Health.IReadinessContributor, RedisReadiness>();
-        builder.Services.AddLiveImHealth();
-        builder.Services.AddHostedService<BackendConnector>(); // registered once however often it is added
-        builder.Services.AddHostedService<Metrics.BackendProbe>();
+    /// <summary>
+    /// Registers the process's one Redis connection (section <c>Redis</c>, <see cref="RedisSettings"/>; a malformed
+    /// setting stops start-up naming it), the stores on it that gateways and RoomService share
+    /// (<see cref="Presence.IPresenceStore"/>, <see cref="LiveIm.Core.Gateways.IGatewayRegistry"/>), Redis's readiness
+    /// and its PING probe. The client connects in the background and reconnects by itself.
+    /// </summary>
+    public static IHostApplicationBuilder AddLiveImRedis(this IHostApplicationBuilder builder, string clientName = "liveim") =>
+        builder.AddLiveImRedis(_ => clientName);
 
+    /// <inheritdoc cref="AddLiveImRedis(IHostApplicationBuilder, string)"/>
+    public static IHostApplicationBuilder AddLiveImRedis(this IHostApplicationBuilder builder, Func<IServiceProvider, string> clientName)
+    {
+        builder.Services.AddOptions<RedisSettings>()
+            .BindConfiguration(RedisSettings.Section)
+            .ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<RedisSettings>>(new RedisSettingsCheck("liveim")); // the name does not change what is valid
+        builder.Services.TryAddSingleton<Metrics.BackendMetrics>();
+        builder.Services.TryAddSingleton(sp => new RedisConnection(
+            sp.GetRequiredService<IOptions<RedisSettings>>().Value, clientName(sp), sp.GetRequiredService<Metrics.BackendMetrics>(),
+            sp.GetRequiredService<ILoggerFactory>()));
+        builder.Services.TryAddSingleton<Presence.IPresenceStore, RedisPresenceStore>();
+        builder.Services.TryAddSingleton<LiveIm.Core.Gateways.IGatewayRegistry, RedisGatewayRegistry>();
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<Health.IReadinessContributor, RedisReadiness>());
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, RedisProbe>());
+        builder.Services.AddLiveImHealth();
         return builder;
     }
 

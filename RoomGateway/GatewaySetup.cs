@@ -34,7 +34,7 @@ public static class GatewaySetup
             .PostConfigure(identity => identity.Id = string.IsNullOrWhiteSpace(identity.Id) ? GatewayIdentity.MadeUp() : identity.Id);
         builder.AddGatewayAuthentication();
         builder.AddLiveImBus(sp => "gateway:" + sp.GetRequiredService<GatewayIdentity>().Id);
-        builder.AddLiveImRedis();
+        builder.AddLiveImRedis(sp => "gateway:" + sp.GetRequiredService<GatewayIdentity>().Id);
 
         // SignalR logs every failed hub call at Error with a stack trace, including each rate_limited and
         // invalid_argument answer: a flooding client would write the gateway's logs for it. RoomErrorFilter logs the
@@ -42,13 +42,13 @@ public static class GatewaySetup
         builder.Logging.AddFilter("Microsoft.AspNetCore.SignalR.Internal.DefaultHubDispatcher", LogLevel.Critical);
         builder.Services.AddLiveImOptions<FanoutOptions>("Fanout", o => o.Validate());
         builder.Services.AddSingleton<FanoutMetrics>();
+        builder.Services.AddSingleton(sp => new TickPolicy(sp.GetRequiredService<FanoutOptions>(), sp.GetRequiredService<FanoutMetrics>(), TimeProvider.System));
         builder.AddLiveImMetrics(sp => [sp.GetRequiredService<FanoutMetrics>().Meter, sp.GetRequiredService<BackendMetrics>().Meter]);
         builder.Services.AddSingleton<RoomRegistry>();
         builder.Services.AddSingleton<RoomServiceClient>();
         builder.Services.AddSingleton<RoomSubscriptions>();
         builder.Services.AddSingleton<RoomMembership>();
         builder.Services.AddLiveImOptions<PresenceOptions>(PresenceOptions.Section, PresenceOptions.Check);
-        builder.Services.AddSingleton<PresenceStore>();
         builder.Services.AddHostedService<PresenceReporter>();
         builder.Services.AddLiveImOptions<LimitsOptions>("Limits", o => o.Validate());
         builder.Services.TryAddSingleton(TimeProvider.System);

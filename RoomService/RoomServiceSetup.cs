@@ -60,7 +60,7 @@ public static class RoomServiceSetup
                 + $"their bursts between 1 and {SharedLimitsOptions.MaxBurst}")
             .ValidateOnStart();
         builder.AddLiveImBus("roomservice");
-        builder.AddLiveImRedis();
+        builder.AddLiveImRedis("roomservice");
         builder.Services.AddOptions<RoomStoreOptions>().BindConfiguration("History").ValidateOnStart();
         builder.Services.TryAddSingleton(TimeProvider.System); // tests may bring their own clock
         builder.Services.AddSingleton<IRoomStore, RedisRoomStore>();
@@ -79,7 +79,6 @@ public static class RoomServiceSetup
         builder.Services.AddSingleton<RoomServiceMetrics>();
         builder.AddLiveImMetrics(sp => [sp.GetRequiredService<RoomServiceMetrics>().Meter, sp.GetRequiredService<BackendMetrics>().Meter]);
         builder.Services.AddLiveImOptions<PresenceOptions>(PresenceOptions.Section, PresenceOptions.Check);
-        builder.Services.AddSingleton<PresenceStore>();
         builder.Services.AddHostedService<PresenceBroadcaster>();
         return builder;
     }

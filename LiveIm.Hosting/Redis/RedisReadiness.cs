@@ -1,19 +1,22 @@
 using LiveIm.Hosting.Health;
-using LiveIm.Redis;
 
 namespace LiveIm.Hosting.Redis;
 
-/// <summary>Not ready while the Redis connection is not up (<c>redis disconnected</c>, <c>redis connecting</c>).</summary>
+/// <summary>
+/// <c>/readyz</c>'s view of Redis: not ready while the client is connecting or disconnected, and while Redis is
+/// connected but does not answer (a stopped or overloaded server keeps its socket open: the latest call or probe
+/// PING timed out and none has been answered since). <see cref="RedisProbe"/> pings every second, so an idle
+/// process notices both ways within about <see cref="RedisSettings.TimeoutMs"/> + 1 s.
+/// </summary>
 public sealed class RedisReadiness : IReadinessContributor
 {
-    private readonly IRedisClient _redis;
+    private readonly RedisConnection _redis;
 
-    public RedisReadiness(IRedisClient redis)
+    public RedisReadiness(RedisConnection redis)
     {
         _redis = redis;
     }
 
     /// <inheritdoc />
-    public string? NotReadyReason() =>
-        _redis.State == RedisConnectionState.Connected ? null : "redis " + _redis.State.ToString().ToLowerInvariant();
+    public string? NotReadyReason() => _redis.NotReadyReason();
 }

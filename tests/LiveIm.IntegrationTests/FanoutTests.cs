@@ -235,6 +235,7 @@ public sealed class FanoutTests
         var received = new EventCollector(viewer);
         await viewer.JoinRoomAsync(room);
         await using var bus = await BusAsync();
+        var refusedBefore = (await MetricsAsync(_cluster.Gateways[0])).Get("liveim_bus_refused_total");
         var garbage = new[]
         {
             ""u8.ToArray(), "not json"u8.ToArray(), "[]"u8.ToArray(), "{}"u8.ToArray(), "{\"id\":1"u8.ToArray(),
@@ -258,7 +259,8 @@ public sealed class FanoutTests
         await received.WaitForAsync(e => e.Count(x => x.Type == RoomEventTypes.Chat) == garbage.Length, "every valid event arrives");
         await Task.Delay(200); // and nothing else follows
         Assert.Equal(Enumerable.Range(0, garbage.Length).Select(i => "good " + i), received.Events.Where(e => e.Type != RoomEventTypes.Online).Select(e => e.Text));
-        _output.WriteLine($"tried {garbage.Length} unreadable payloads between valid ones: all dropped, all valid delivered");
+        Assert.Equal(garbage.Length, (await MetricsAsync(_cluster.Gateways[0])).Get("liveim_bus_refused_total") - refusedBefore); // each counted
+        _output.WriteLine($"tried {garbage.Length} unreadable payloads between valid ones: all dropped and counted, all valid delivered");
     }
 
     [Fact]

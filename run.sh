@@ -1,15 +1,20 @@
 #!/usr/bin/env bash
 # Starts the whole LiveIm system locally: nats-server, redis-server, RoomService and two RoomGateways.
 # Development values only (dev signing key, dev tokens on). Ctrl-C stops everything.
+#   ./run.sh             one nats-server
+#   ./run.sh --cluster   clustered backends: a three-node NATS cluster (routes between every pair; RoomService and
+#                        the gateways each on another node) and a Redis Cluster (below)
 # Ports (override by environment): NATS_PORT=4222 NATS_MONITOR_PORT=8222 REDIS_PORT=6379
 #   ROOMSERVICE_PORT=5100 GATEWAY1_PORT=5101 GATEWAY2_PORT=5102
-# --cluster: clustered backends. Redis: a three-master Redis Cluster on REDIS_PORT, +1, +2 (cluster bus ports
+#   with --cluster the NATS nodes use NATS_PORT..NATS_PORT+2, NATS_MONITOR_PORT..+2 and NATS_ROUTE_PORT=6222..+2
+#   with --cluster Redis is a three-master Redis Cluster on REDIS_PORT, +1, +2 (cluster bus ports
 #   REDIS_BUS_PORT, +1, +2; default REDIS_PORT + 10000), every process given all three nodes.
 set -euo pipefail
 cd "$(dirname "$0")"
 
 NATS_PORT=${NATS_PORT:-4222}
 NATS_MONITOR_PORT=${NATS_MONITOR_PORT:-8222}
+NATS_ROUTE_PORT=${NATS_ROUTE_PORT:-6222}
 REDIS_PORT=${REDIS_PORT:-6379}
 ROOMSERVICE_PORT=${ROOMSERVICE_PORT:-5100}
 GATEWAY1_PORT=${GATEWAY1_PORT:-5101}
@@ -52,7 +57,38 @@ stop() {
 }
 trap stop EXIT INT TERM
 
-nats-server -a 127.0.0.1 -p "$NATS_PORT" -m "$NATS_MONITOR_PORT" >"$state/nats.log" 2>&1 & pids+=($!)
+# --- NATS ------------------------------------------------------------------------------------------------------------
+# Sets NATS_URLS: the URL each of RoomService, gateway 1 and gateway 2 is given (one node each; a client learns the
+# other nodes of a cluster from the node it reaches).
+start_nats_single() {
+  nats-server -a 127.0.0.1 -p "$NATS_PORT" -m "$NATS_MONITOR_PORT" >"$state/nats.log" 2>&1 & pids+=($!)
+  NATS_URLS=("nats://127.0.0.1:$NATS_PORT" "nats://127.0.0.1:$NATS_PORT" "nats://127.0.0.1:$NATS_PORT")
+  NATS_INFO="nats://127.0.0.1:$NATS_PORT   (monitoring http://127.0.0.1:$NATS_MONITOR_PORT)"
+}
+
+start_nats_cluster() {
+  local routes="" i
+  for i in 0 1 2; do routes+="${routes:+,}nats://127.0.0.1:$((NATS_ROUTE_PORT + i))"; done
+  NATS_URLS=()
+  NATS_INFO="3-node cluster 'liveim'"
+  for i in 0 1 2; do
+    nats-server -a 127.0.0.1 -p "$((NATS_PORT + i))" -m "$((NATS_MONITOR_PORT + i))" --name "liveim-$((i + 1))" \
+      --cluster_name liveim --cluster "nats://127.0.0.1:$((NATS_ROUTE_PORT + i))" --routes "$routes" \
+      >"$state/nats-$((i + 1)).log" 2>&1 & pids+=($!)
+    NATS_URLS+=("nats://127.0.0.1:$((NATS_PORT + i))")
+    NATS_INFO+=$'\n'"                node $((i + 1)) nats://127.0.0.1:$((NATS_PORT + i))   (monitoring http://127.0.0.1:$((NATS_MONITOR_PORT + i))/routez)"
+  done
+  # Routes form within a second or so; wait until every node sees the other two.
+  for i in 0 1 2; do
+    for _ in $(seq 1 50); do
+      curl -fs "http://127.0.0.1:$((NATS_MONITOR_PORT + i))/routez" 2>/dev/null | grep -q '"num_routes": 2' && break
+      sleep 0.2
+    done
+  done
+}
+
+if ((CLUSTER)); then start_nats_cluster; else start_nats_single; fi
+# --- end NATS --------------------------------------------------------------------------------------------------------
 
 # --- Redis: one server, or with --cluster a three-master Redis Cluster (docs/operations.md, "Redis Cluster") ---
 start_redis_cluster() {
@@ -86,10 +122,10 @@ fi
 
 # DEVELOPMENT ONLY: Development environment = built-in dev signing key; dev tokens enabled.
 export ASPNETCORE_ENVIRONMENT=Development
-export Nats__Url="nats://127.0.0.1:$NATS_PORT" Redis__Configuration="$REDIS_CONFIGURATION"
-DevTokens__Enabled=true dotnet RoomService/bin/Release/net10.0/RoomService.dll --urls "http://127.0.0.1:$ROOMSERVICE_PORT" >"$state/roomservice.log" 2>&1 & pids+=($!)
-Gateway__Id=gw1 dotnet RoomGateway/bin/Release/net10.0/RoomGateway.dll --urls "http://127.0.0.1:$GATEWAY1_PORT" >"$state/gateway1.log" 2>&1 & pids+=($!)
-Gateway__Id=gw2 dotnet RoomGateway/bin/Release/net10.0/RoomGateway.dll --urls "http://127.0.0.1:$GATEWAY2_PORT" >"$state/gateway2.log" 2>&1 & pids+=($!)
+export Redis__Configuration="$REDIS_CONFIGURATION"
+Nats__Url="${NATS_URLS[0]}" DevTokens__Enabled=true dotnet RoomService/bin/Release/net10.0/RoomService.dll --urls "http://127.0.0.1:$ROOMSERVICE_PORT" >"$state/roomservice.log" 2>&1 & pids+=($!)
+Nats__Url="${NATS_URLS[1]}" Gateway__Id=gw1 dotnet RoomGateway/bin/Release/net10.0/RoomGateway.dll --urls "http://127.0.0.1:$GATEWAY1_PORT" >"$state/gateway1.log" 2>&1 & pids+=($!)
+Nats__Url="${NATS_URLS[2]}" Gateway__Id=gw2 dotnet RoomGateway/bin/Release/net10.0/RoomGateway.dll --urls "http://127.0.0.1:$GATEWAY2_PORT" >"$state/gateway2.log" 2>&1 & pids+=($!)
 
 for url in "http://127.0.0.1:$ROOMSERVICE_PORT/healthz" "http://127.0.0.1:$GATEWAY1_PORT/healthz" "http://127.0.0.1:$GATEWAY2_PORT/healthz"; do
   for _ in $(seq 1 100); do curl -fs "$url" >/dev/null 2>&1 && break; sleep 0.2; done
@@ -97,7 +133,7 @@ done
 
 cat <<INFO
 LiveIm is running (logs in $state/):
-  NATS          nats://127.0.0.1:$NATS_PORT   (monitoring http://127.0.0.1:$NATS_MONITOR_PORT)
+  NATS          $NATS_INFO
   Redis         $REDIS_DESCRIPTION
   RoomService   http://127.0.0.1:$ROOMSERVICE_PORT   (dev tokens: POST /api/dev/token)
   Gateway 1     http://127.0.0.1:$GATEWAY1_PORT/hubs/room

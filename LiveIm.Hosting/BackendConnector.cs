@@ -1,4 +1,4 @@
-using LiveIm.Nats;
+using LiveIm.Hosting.Bus;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -8,7 +8,7 @@ namespace LiveIm.Hosting;
 /// <summary>
 /// Connects NATS in the background at start-up, retrying until it answers. The process starts (and serves /healthz)
 /// even when the bus is not up yet; sends fail with <c>unavailable</c> until it is. After the first connection the
-/// client reconnects by itself. (Redis connects by itself: <see cref="Redis.RedisConnection"/>.)
+/// client reconnects by itself (<see cref="NatsBusOptions"/>). (Redis connects by itself: <see cref="Redis.RedisConnection"/>.)
 /// </summary>
 public sealed partial class BackendConnector : BackgroundService
 {
@@ -24,9 +24,9 @@ public sealed partial class BackendConnector : BackgroundService
     protected override Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var tasks = new List<Task>();
-        if (_services.GetService<INatsConnection>() is { } nats)
+        if (_services.GetService<NatsMessageBus>() is { } nats)
         {
-            tasks.Add(ConnectLoop("nats", ct => nats.ConnectAsync(ct), stoppingToken));
+            tasks.Add(ConnectLoop("nats", nats.ConnectAsync, stoppingToken));
         }
 
         return Task.WhenAll(tasks);

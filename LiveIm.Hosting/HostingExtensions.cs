@@ -1,8 +1,9 @@
 using LiveIm.Core.Bus;
+using LiveIm.Hosting.Admin;
 using LiveIm.Hosting.Auth;
 using LiveIm.Hosting.Bus;
+using LiveIm.Hosting.Health;
 using LiveIm.Hosting.Redis;
-using LiveIm.Nats;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -12,29 +13,35 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using NATS.Client.Core;
 
 namespace LiveIm.Hosting;
 
 /// <summary>The shared registrations the deployables' Program.cs call.</summary>
 public static class HostingExtensions
 {
-    /// <summary>Registers the NATS connection and <see cref="IMessageBus"/> (section <c>Nats</c>), connected in the background.</summary>
-    public static IHostApplicationBuilder AddLiveImBus(this IHostApplicationBuilder builder, string clientName)
+    /// <summary>
+    /// Registers the one <see cref="NatsConnection"/> of the process (section <c>Nats</c>, checked at start-up by
+    /// <see cref="BusSettingsValidator"/>), the <see cref="IMessageBus"/> adapter over it, its readiness check, and
+    /// the background connect.
+    /// </summary>
+    public static IHostApplicationBuilder AddLiveImBus(this IHostApplicationBuilder builder, string clientName) =>
+        builder.AddLiveImBus(_ => clientName);
+
+    /// <inheritdoc cref="AddLiveImBus(IHostApplicationBuilder, string)"/>
+    public static IHostApplicationBuilder AddLiveImBus(this IHostApplicationBuilder builder, Func<IServiceProvider, string> clientName)
     {
-        var settings = builder.Configuration.GetSection("Nats").Get<BusSettings>() ?? new BusSettings();
-        builder.Services.AddSingleton(settings);
-        builder.Services.AddSingleton<INatsConnection>(sp => new NatsConnection(new NatsOptions
-        {
-            Servers = settings.Url.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
-            Name = clientName,
-            User = settings.User,
-            Password = settings.Password,
-            Token = settings.Token,
-            RequestTimeout = settings.RequestTimeout,
-            LoggerFactory = sp.GetRequiredService<ILoggerFactory>(),
-        }));
+        builder.Services.AddOptions<BusSettings>().BindConfiguration(BusSettings.Section).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<BusSettings>, BusSettingsValidator>();
+        builder.Services.AddSingleton(sp => sp.GetRequiredService<IOptions<BusSettings>>().Value);
+        builder.Services.AddSingleton(sp => new NatsConnection(
+            NatsBusOptions.Create(sp.GetRequiredService<BusSettings>(), clientName(sp), sp.GetRequiredService<ILoggerFactory>())));
         builder.Services.TryAddSingleton<Metrics.BackendMetrics>();
-        builder.Services.AddSingleton<IMessageBus>(sp => new NatsMessageBus(sp.GetRequiredService<INatsConnection>(), sp.GetRequiredService<Metrics.BackendMetrics>()));
+        builder.Services.AddSingleton(sp => new NatsMessageBus(
+            sp.GetRequiredService<NatsConnection>(), sp.GetRequiredService<Metrics.BackendMetrics>(), sp.GetRequiredService<ILogger<NatsMessageBus>>()));
+        builder.Services.AddSingleton<IMessageBus>(sp => sp.GetRequiredService<NatsMessageBus>());
+        builder.Services.AddHealthChecks().AddCheck<BusHealthCheck>("bus", tags: [HealthTags.Ready]);
+        builder.Services.AddLiveImHealth();
         builder.Services.AddHostedService<BackendConnector>();
         builder.Services.AddHostedService<Metrics.BackendProbe>(); // registered once however often it is added
         return builder;
@@ -46,78 +53,48 @@ public static class HostingExtensions
     /// (<see cref="Presence.IPresenceStore"/>, <see cref="LiveIm.Core.Gateways.IGatewayRegistry"/>), Redis's readiness
     /// and its PING probe. The client connects in the background and reconnects by itself.
     /// </summary>
-    public static IHostApplicationBuilder AddLiveImRedis(this IHostApplicationBuilder builder, string clientName = "liveim")
+    public static IHostApplicationBuilder AddLiveImRedis(this IHostApplicationBuilder builder, string clientName = "liveim") =>
+        builder.AddLiveImRedis(_ => clientName);
+
+    /// <inheritdoc cref="AddLiveImRedis(IHostApplicationBuilder, string)"/>
+    public static IHostApplicationBuilder AddLiveImRedis(this IHostApplicationBuilder builder, Func<IServiceProvider, string> clientName)
     {
         builder.Services.AddOptions<RedisSettings>()
             .BindConfiguration(RedisSettings.Section)
             .ValidateOnStart();
-        builder.Services.AddSingleton<IValidateOptions<RedisSettings>>(new RedisSettingsCheck(clientName));
+        builder.Services.AddSingleton<IValidateOptions<RedisSettings>>(new RedisSettingsCheck("liveim")); // the name does not change what is valid
         builder.Services.TryAddSingleton<Metrics.BackendMetrics>();
         builder.Services.TryAddSingleton(sp => new RedisConnection(
-            sp.GetRequiredService<IOptions<RedisSettings>>().Value, clientName, sp.GetRequiredService<Metrics.BackendMetrics>(),
+            sp.GetRequiredService<IOptions<RedisSettings>>().Value, clientName(sp), sp.GetRequiredService<Metrics.BackendMetrics>(),
             sp.GetRequiredService<ILoggerFactory>()));
         builder.Services.TryAddSingleton<Presence.IPresenceStore, RedisPresenceStore>();
         builder.Services.TryAddSingleton<LiveIm.Core.Gateways.IGatewayRegistry, RedisGatewayRegistry>();
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<Health.IReadinessContributor, RedisReadiness>());
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, RedisProbe>());
+        builder.Services.AddLiveImHealth();
         return builder;
     }
 
-    /// <summary>Resolves the signing key (refusing to start without one outside Development) and registers token services.</summary>
-    public static AuthSettings AddLiveImTokens(this IHostApplicationBuilder builder)
-    {
-        var auth = AuthSettings.Resolve(builder.Configuration, builder.Environment);
-        builder.Services.AddSingleton(auth);
-        builder.Services.AddSingleton(new LiveImTokens(auth));
-        return auth;
-    }
-
     /// <summary>
-    /// <c>GET /healthz</c>: the process is alive (200 <c>ok</c>). <c>GET /readyz</c>: it should get new work: 200
-    /// <c>ready</c> when the bus is connected and no <see cref="Health.IReadinessContributor"/> objects (Redis
-    /// while it does not answer, a draining gateway), else 503 <c>not ready: &lt;reasons&gt;</c>.
+    /// Binds the signing key (<c>Auth:SigningKey</c>; outside Development a missing, short or development key stops
+    /// start-up) and registers <see cref="LiveImTokens"/> over it. Registered once however often it is called.
     /// </summary>
-    public static IEndpointRouteBuilder MapLiveImHealth(this IEndpointRouteBuilder endpoints)
+    public static IHostApplicationBuilder AddLiveImTokens(this IHostApplicationBuilder builder)
     {
-        endpoints.MapGet("/healthz", () => Results.Text("ok"));
-        endpoints.MapGet("/readyz", (IServiceProvider services) =>
+        if (builder.Services.Any(d => d.ServiceType == typeof(LiveImTokens)))
         {
-            var reasons = NotReadyReasons(services);
-            return reasons.Count == 0
-                ? Results.Text("ready")
-                : Results.Text("not ready: " + string.Join("; ", reasons), statusCode: StatusCodes.Status503ServiceUnavailable);
-        });
-        return endpoints;
-    }
-
-    /// <summary>Why the process is not ready (empty when it is): see <see cref="MapLiveImHealth"/>.</summary>
-    public static IReadOnlyList<string> NotReadyReasons(IServiceProvider services)
-    {
-        var reasons = new List<string>();
-        if (services.GetService<INatsConnection>() is { } nats && nats.State != NatsConnectionState.Connected)
-        {
-            reasons.Add("bus " + nats.State.ToString().ToLowerInvariant());
+            return builder;
         }
 
-        foreach (var contributor in services.GetServices<Health.IReadinessContributor>())
-        {
-            if (contributor.NotReadyReason() is { } reason)
-            {
-                reasons.Add(reason);
-            }
-        }
-
-        return reasons;
+        builder.Services.AddSecret<AuthSettings>(AuthSettings.Rule, o => o.SigningKey, (o, key) => o.SigningKey = key);
+        builder.Services.AddSingleton(sp => new LiveImTokens(sp.GetRequiredService<AuthSettings>()));
+        return builder;
     }
 
-    /// <summary><c>GET /metrics</c>: the registered <see cref="Metrics.PrometheusExporter"/> in Prometheus text format.</summary>
-    public static IEndpointRouteBuilder MapLiveImMetrics(this IEndpointRouteBuilder endpoints)
+    /// <summary>Binds <c>Admin:Token</c> under the secrets rule; <paramref name="purpose"/> says what it guards in this process.</summary>
+    public static IHostApplicationBuilder AddLiveImAdminToken(this IHostApplicationBuilder builder, string purpose)
     {
-        // Created now, not on the first scrape: histograms are aggregated from measurements as they happen, and a
-        // listener that does not exist yet would miss them.
-        endpoints.ServiceProvider.GetRequiredService<Metrics.PrometheusExporter>();
-        endpoints.MapGet("/metrics", (Metrics.PrometheusExporter exporter) =>
-            Results.Text(exporter.Render(), "text/plain; version=0.0.4; charset=utf-8"));
-        return endpoints;
+        builder.Services.AddSecret<AdminSettings>(AdminSettings.Rule(purpose), o => o.Token, (o, token) => o.Token = token);
+        return builder;
     }
 }

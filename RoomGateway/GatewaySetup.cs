@@ -1,4 +1,5 @@
 using LiveIm.Hosting;
+using LiveIm.Hosting.Configuration;
 using LiveIm.Hosting.Admin;
 using LiveIm.Hosting.Health;
 using LiveIm.Hosting.Metrics;
@@ -29,46 +30,35 @@ public static class GatewaySetup
     /// <summary>Registers SignalR, authentication, the bus, Redis and the room engine.</summary>
     public static WebApplicationBuilder AddRoomGateway(this WebApplicationBuilder builder)
     {
-        var gateway = GatewayIdentity.From(builder.Configuration);
+        builder.Services.AddLiveImOptions<GatewayIdentity>(GatewayIdentity.Section)
+            .PostConfigure(identity => identity.Id = string.IsNullOrWhiteSpace(identity.Id) ? GatewayIdentity.MadeUp() : identity.Id);
         builder.AddGatewayAuthentication();
-        builder.AddLiveImBus("gateway:" + gateway.Id);
-        builder.AddLiveImRedis("gateway:" + gateway.Id);
+        builder.AddLiveImBus(sp => "gateway:" + sp.GetRequiredService<GatewayIdentity>().Id);
+        builder.AddLiveImRedis(sp => "gateway:" + sp.GetRequiredService<GatewayIdentity>().Id);
 
         // SignalR logs every failed hub call at Error with a stack trace, including each rate_limited and
         // invalid_argument answer: a flooding client would write the gateway's logs for it. RoomErrorFilter logs the
         // failures that are ours (unexpected exceptions); client errors are counted in the metrics instead.
         builder.Logging.AddFilter("Microsoft.AspNetCore.SignalR.Internal.DefaultHubDispatcher", LogLevel.Critical);
-        builder.Services.AddSingleton(gateway);
-        var fanout = builder.Configuration.GetSection("Fanout").Get<FanoutOptions>() ?? new FanoutOptions();
-        fanout.Validate();
-        builder.Services.AddSingleton(fanout);
+        builder.Services.AddLiveImOptions<FanoutOptions>("Fanout", o => o.Validate());
         builder.Services.AddSingleton<FanoutMetrics>();
-        builder.Services.AddSingleton(sp => new TickPolicy(fanout, sp.GetRequiredService<FanoutMetrics>(), TimeProvider.System));
-        builder.Services.AddSingleton(sp => new PrometheusExporter(
-            [sp.GetRequiredService<FanoutMetrics>().Meter, sp.GetRequiredService<BackendMetrics>().Meter]));
-        builder.AddLiveImOtlp(FanoutMetrics.MeterName, BackendMetrics.MeterName);
+        builder.Services.AddSingleton(sp => new TickPolicy(sp.GetRequiredService<FanoutOptions>(), sp.GetRequiredService<FanoutMetrics>(), TimeProvider.System));
+        builder.AddLiveImMetrics(sp => [sp.GetRequiredService<FanoutMetrics>().Meter, sp.GetRequiredService<BackendMetrics>().Meter]);
         builder.Services.AddSingleton<RoomRegistry>();
         builder.Services.AddSingleton<RoomServiceClient>();
         builder.Services.AddSingleton<RoomSubscriptions>();
         builder.Services.AddSingleton<RoomMembership>();
-        builder.Services.AddSingleton(PresenceOptions.From(builder.Configuration));
+        builder.Services.AddLiveImOptions<PresenceOptions>(PresenceOptions.Section, PresenceOptions.Check);
         builder.Services.AddHostedService<PresenceReporter>();
-        var limits = builder.Configuration.GetSection("Limits").Get<LimitsOptions>() ?? new LimitsOptions();
-        limits.Validate();
-        builder.Services.AddSingleton(limits);
+        builder.Services.AddLiveImOptions<LimitsOptions>("Limits", o => o.Validate());
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(sp => new LimitsMetrics(sp.GetRequiredService<FanoutMetrics>().Meter));
         builder.Services.AddSingleton<CallLimiter>();
         builder.Services.AddSingleton<ConnectionAdmission>();
         builder.Services.AddSingleton<LimitsHubFilter>();
-        builder.AddGatewayDrain(fanout);
-        builder.Services.AddSignalR(options =>
+        builder.AddGatewayDrain();
+        builder.Services.AddOptions<HubOptions>().Configure<LimitsOptions>((options, limits) =>
         {
-            // In this order: the limits run inside the error filter, which turns their refusals into
-            // "rate_limited: ... retryAfterMs=n" like any RoomException.
-            options.AddFilter<RoomErrorFilter>();
-            options.AddFilter<LimitsHubFilter>();
-
             // Limits:MaxMessageBytes (16 KB): hub methods take a handful of short strings (a 500-character chat line
             // is at most ~3 KB even fully \u-escaped). 16 KB leaves room for that and for clearly-wrong-but-parseable
             // input (a 10 KB room id gets invalid_room); a bigger frame is abuse and closes the connection.
@@ -77,6 +67,13 @@ public static class GatewaySetup
             // One slot more than the calls a connection may have in progress: LimitsHubFilter refuses the extra call
             // at once, so SignalR never stops reading a connection behind slow calls (see LimitsHubFilter).
             options.MaximumParallelInvocationsPerClient = limits.MaxPendingInvocations + 1;
+        });
+        builder.Services.AddSignalR(options =>
+        {
+            // In this order: the limits run inside the error filter, which turns their refusals into
+            // "rate_limited: ... retryAfterMs=n" like any RoomException.
+            options.AddFilter<RoomErrorFilter>();
+            options.AddFilter<LimitsHubFilter>();
         });
         builder.Services.RemoveAll<IHubProtocol>();
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IHubProtocol, CodedJsonHubProtocol>());
@@ -106,19 +103,18 @@ public static class GatewaySetup
     // Load reports for assignment and the graceful drain (RoomGateway/Registry, RoomGateway/Drain). The gateway's
     // admin endpoint (POST /admin/drain) requires Admin:Token like RoomService's: outside Development it refuses to
     // start without a real one.
-    private static void AddGatewayDrain(this WebApplicationBuilder builder, FanoutOptions fanout)
+    private static void AddGatewayDrain(this WebApplicationBuilder builder)
     {
-        builder.Services.AddSingleton(AdminSettings.Resolve(
-            builder.Configuration, builder.Environment, "the bearer token of the gateway's admin endpoint (POST /admin/drain)"));
-        builder.Services.AddSingleton(LoadReportOptions.From(builder.Configuration));
+        builder.AddLiveImAdminToken("the bearer token of the gateway's admin endpoint (POST /admin/drain)");
+        builder.Services.AddLiveImOptions<LoadReportOptions>(GatewayIdentity.Section, LoadReportOptions.Check).BindConfiguration(LoadReportOptions.Section);
         builder.Services.AddSingleton<LoadReporter>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<LoadReporter>());
-        var drain = DrainOptions.From(builder.Configuration);
-        builder.Services.AddSingleton(drain);
+        builder.Services.AddLiveImOptions<DrainOptions>(DrainOptions.Section, DrainOptions.Check);
         builder.Services.AddSingleton(sp => new DrainMetrics(sp.GetRequiredService<FanoutMetrics>().Meter));
         builder.Services.AddSingleton<GatewayDrain>();
         builder.Services.AddSingleton<IReadinessContributor>(sp => sp.GetRequiredService<GatewayDrain>());
         builder.Services.AddHostedService<DrainOnShutdown>();
-        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = DrainOnShutdown.Longest(drain, fanout) + TimeSpan.FromSeconds(5));
+        builder.Services.AddOptions<HostOptions>().Configure<DrainOptions, FanoutOptions>(
+            (host, drain, fanout) => host.ShutdownTimeout = DrainOnShutdown.Longest(drain, fanout) + TimeSpan.FromSeconds(5));
     }
 }

@@ -1,8 +1,4 @@
+using LiveIm.Hosting.Configuration;
 using LiveIm.RoomGateway;
 
-var builder = WebApplication.CreateBuilder(args);
-builder.AddRoomGateway();
-
-var app = builder.Build();
-app.MapRoomGateway();
-app.Run();
+return LiveImHost.Run(args, "RoomGateway", builder => builder.AddRoomGateway(), app => app.MapRoomGateway());

@@ -1,8 +1,4 @@
+using LiveIm.Hosting.Configuration;
 using LiveIm.RoomService;
 
-var builder = WebApplication.CreateBuilder(args);
-builder.AddRoomService();
-
-var app = builder.Build();
-app.MapRoomService();
-app.Run();
+return LiveImHost.Run(args, "RoomService", builder => builder.AddRoomService(), app => app.MapRoomService());

@@ -1,5 +1,8 @@
 using LiveIm.Hosting;
 using LiveIm.Hosting.Admin;
+using LiveIm.Hosting.Auth;
+using LiveIm.Hosting.Configuration;
+using LiveIm.Hosting.Health;
 using LiveIm.Hosting.Metrics;
 using LiveIm.Hosting.Presence;
 using LiveIm.RoomService.Admin;
@@ -18,6 +21,7 @@ using LiveIm.RoomService.Stores;
 using LiveIm.RoomService.Stores.Redis;
 using LiveIm.RoomService.StreamClock;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace LiveIm.RoomService;
 
@@ -31,25 +35,25 @@ public static class RoomServiceSetup
     public static WebApplicationBuilder AddRoomService(this WebApplicationBuilder builder)
     {
         builder.AddLiveImTokens();
-        builder.Services.AddSingleton(AdminSettings.Resolve(builder.Configuration, builder.Environment, "the bearer token of RoomService's admin endpoints"));
-        builder.Services.AddSingleton(ServiceSettings.Resolve(builder.Configuration, builder.Environment));
+        builder.AddLiveImAdminToken("the bearer token of RoomService's admin endpoints");
+        builder.Services.AddSecret<ServiceSettings>(ServiceSettings.Rule, o => o.Token, (o, token) => o.Token = token);
         builder.Services.AddOptions<StreamClockOptions>()
-            .Bind(builder.Configuration.GetSection(StreamClockOptions.Section))
+            .BindConfiguration(StreamClockOptions.Section)
             .Validate(o => o.IsValid(), StreamClockOptions.ValidationMessage)
             .ValidateOnStart();
         builder.Services.AddOptions<ReplayOptions>()
-            .Bind(builder.Configuration.GetSection(ReplayOptions.Section))
+            .BindConfiguration(ReplayOptions.Section)
             .Validate(o => o.IsValid(), ReplayOptions.ValidationMessage)
             .ValidateOnStart();
-        builder.Services.AddReplayRateLimit(builder.Configuration.GetSection(ReplayOptions.Section).Get<ReplayOptions>() ?? new ReplayOptions());
+        builder.Services.AddReplayRateLimit();
         builder.Services.AddOptions<ChatBudgetOptions>()
-            .Bind(builder.Configuration.GetSection(ChatBudgetOptions.Section))
+            .BindConfiguration(ChatBudgetOptions.Section)
             .Validate(
                 o => o.BudgetPerSecond is >= 0 and <= ChatBudgetOptions.MaxBudgetPerSecond,
                 $"Chat:BudgetPerSecond must be between 0 (unlimited) and {ChatBudgetOptions.MaxBudgetPerSecond}")
             .ValidateOnStart();
         builder.Services.AddOptions<SharedLimitsOptions>()
-            .Bind(builder.Configuration.GetSection(SharedLimitsOptions.Section))
+            .BindConfiguration(SharedLimitsOptions.Section)
             .Validate(
                 o => o.IsValid(),
                 $"Limits:UserChatPerSecond, UserGiftPerSecond and RoomGiftsPerSecond must be between 0 (off) and {SharedLimitsOptions.MaxPerSecond}, "
@@ -57,7 +61,7 @@ public static class RoomServiceSetup
             .ValidateOnStart();
         builder.AddLiveImBus("roomservice");
         builder.AddLiveImRedis("roomservice");
-        builder.Services.Configure<RoomStoreOptions>(builder.Configuration.GetSection("History"));
+        builder.Services.AddOptions<RoomStoreOptions>().BindConfiguration("History").ValidateOnStart();
         builder.Services.TryAddSingleton(TimeProvider.System); // tests may bring their own clock
         builder.Services.AddSingleton<IRoomStore, RedisRoomStore>();
         builder.Services.AddSingleton<RoomEventPublisher>();
@@ -68,11 +72,13 @@ public static class RoomServiceSetup
         builder.Services.AddSingleton<RoomQueries>();
         builder.Services.AddHostedService<RoomRequestListener>();
         builder.AddGatewayAssignment();
+        builder.Services.AddOptions<DevTokenOptions>()
+            .BindConfiguration(DevTokenOptions.Section)
+            .Validate<IHostEnvironment>((o, environment) => !o.Enabled || environment.IsDevelopment(), DevTokenOptions.RefusedOutsideDevelopment)
+            .ValidateOnStart();
         builder.Services.AddSingleton<RoomServiceMetrics>();
-        builder.Services.AddSingleton(sp => new PrometheusExporter(
-            [sp.GetRequiredService<RoomServiceMetrics>().Meter, sp.GetRequiredService<BackendMetrics>().Meter]));
-        builder.AddLiveImOtlp(RoomServiceMetrics.MeterName, BackendMetrics.MeterName);
-        builder.Services.AddSingleton(PresenceOptions.From(builder.Configuration));
+        builder.AddLiveImMetrics(sp => [sp.GetRequiredService<RoomServiceMetrics>().Meter, sp.GetRequiredService<BackendMetrics>().Meter]);
+        builder.Services.AddLiveImOptions<PresenceOptions>(PresenceOptions.Section, PresenceOptions.Check);
         builder.Services.AddHostedService<PresenceBroadcaster>();
         return builder;
     }
@@ -91,7 +97,7 @@ public static class RoomServiceSetup
         app.MapGatewayAssignment();
         app.MapStreamClock();
         app.MapReplay();
-        if (app.Configuration.GetValue("DevTokens:Enabled", false))
+        if (app.Services.GetRequiredService<IOptions<DevTokenOptions>>().Value.Enabled)
         {
             app.MapDevTokens();
         }
@@ -103,7 +109,7 @@ public static class RoomServiceSetup
     private static void AddGatewayAssignment(this WebApplicationBuilder builder)
     {
         builder.Services.AddOptions<AssignmentOptions>()
-            .Bind(builder.Configuration.GetSection(AssignmentOptions.Section))
+            .BindConfiguration(AssignmentOptions.Section)
             .Validate(
                 o => o.IsValid(),
                 "Assignment:MaxRoomMembersPerGateway must be >= 1, InRoomLoadSlack 0..100, InRoomSlackConnections >= 0, MaxCpu in (0, 1], RetryAfterSeconds 1..3600")

@@ -1,6 +1,4 @@
 using LiveIm.Hosting.Auth;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.Hosting;
 
 namespace LiveIm.Hosting.Admin;
 
@@ -26,12 +24,6 @@ public sealed class AdminSettings : BearerSecret
     /// <summary>True when the development token is in use.</summary>
     public bool IsDevelopmentToken => Token == DevelopmentToken;
 
-    /// <summary>Reads the token; in Development falls back to <see cref="DevelopmentToken"/>, elsewhere refuses.</summary>
-    /// <param name="configuration">Where settings come from.</param>
-    /// <param name="environment">Development allows the development token.</param>
-    /// <param name="purpose">What the token guards in this process (in the message when it is missing).</param>
-    public static AdminSettings Resolve(IConfiguration configuration, IHostEnvironment environment, string purpose) => new()
-    {
-        Token = SecretSetting.Resolve(configuration, environment, TokenSetting, DevelopmentToken, MinTokenLength, "token", purpose),
-    };
+    /// <summary>The rule <c>Admin:Token</c> is checked by; <paramref name="purpose"/> is what it guards in this process.</summary>
+    public static SecretRule Rule(string purpose) => new(TokenSetting, DevelopmentToken, MinTokenLength, "token", purpose);
 }

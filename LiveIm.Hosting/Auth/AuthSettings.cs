@@ -1,12 +1,11 @@
 using System.Text;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.Hosting;
 
 namespace LiveIm.Hosting.Auth;
 
 /// <summary>
 /// Configuration section <c>Auth</c>: the HS256 signing key shared by RoomService (which issues dev tokens) and the
-/// gateways (which verify every token). Outside Development a missing or development key stops the process.
+/// gateways (which verify every token). Outside Development a missing, short or development key stops the process
+/// (<see cref="SecretSetting"/>, <see cref="Rule"/>).
 /// </summary>
 public sealed class AuthSettings
 {
@@ -19,19 +18,15 @@ public sealed class AuthSettings
     /// <summary>Shortest accepted key: HS256 wants at least 256 bits.</summary>
     public const int MinKeyBytes = 32;
 
+    /// <summary>The rule <c>Auth:SigningKey</c> is checked by.</summary>
+    public static readonly SecretRule Rule = new(SigningKeySetting, DevelopmentSigningKey, MinKeyBytes, "key", "the token signing key");
+
     /// <summary>The signing key.</summary>
-    public required string SigningKey { get; init; }
+    public string SigningKey { get; set; } = string.Empty;
 
     /// <summary>True when the development key is in use (logged loudly at start-up).</summary>
     public bool IsDevelopmentKey => SigningKey == DevelopmentSigningKey;
 
     /// <summary>The key bytes.</summary>
     public byte[] KeyBytes => Encoding.UTF8.GetBytes(SigningKey);
-
-    /// <summary>Reads the key; in Development falls back to <see cref="DevelopmentSigningKey"/>, elsewhere refuses.</summary>
-    public static AuthSettings Resolve(IConfiguration configuration, IHostEnvironment environment) => new()
-    {
-        SigningKey = SecretSetting.Resolve(
-            configuration, environment, SigningKeySetting, DevelopmentSigningKey, MinKeyBytes, "key", "the token signing key"),
-    };
 }

@@ -12,17 +12,17 @@ namespace LiveIm.Hosting.Auth;
 /// </summary>
 public abstract class BearerSecret
 {
-    private readonly string _token = string.Empty;
-    private readonly byte[] _digest = [];
+    private string _token = string.Empty;
+    private byte[] _digest = SHA256.HashData([]);
 
-    /// <summary>The token.</summary>
-    public required string Token
+    /// <summary>The token (bound from configuration; checked by <see cref="SecretSetting"/> at start-up).</summary>
+    public string Token
     {
         get => _token;
-        init
+        set
         {
-            _token = value;
-            _digest = SHA256.HashData(Encoding.UTF8.GetBytes(value));
+            _token = value ?? string.Empty; // configuration binds a key given without a value as null
+            _digest = SHA256.HashData(Encoding.UTF8.GetBytes(_token));
         }
     }
 

@@ -1,6 +1,9 @@
 using System.Text;
-using Microsoft.Extensions.Configuration;
+using LiveIm.Hosting.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 
 namespace LiveIm.Hosting.Auth;
 
@@ -12,45 +15,57 @@ namespace LiveIm.Hosting.Auth;
 /// </summary>
 public static class SecretSetting
 {
-    /// <summary>Reads <paramref name="setting"/> under the rule above.</summary>
-    /// <param name="configuration">Where settings come from.</param>
-    /// <param name="environment">Development allows the development value.</param>
-    /// <param name="setting">The configuration key, e.g. <c>Auth:SigningKey</c>.</param>
-    /// <param name="developmentValue">The public value local runs use.</param>
-    /// <param name="minBytes">Shortest accepted value in UTF-8 bytes.</param>
-    /// <param name="kind">What the secret is, e.g. "key" or "token" (in messages).</param>
-    /// <param name="purpose">What it is for (in the message when it is missing).</param>
-    public static string Resolve(
-        IConfiguration configuration, IHostEnvironment environment, string setting, string developmentValue, int minBytes,
-        string kind, string purpose)
+    /// <summary>
+    /// Binds the secret's options class to its section like every other setting (<see cref="LiveImOptions"/>), fills
+    /// in the development value in Development (PostConfigure) and applies the rule at start-up (ValidateOnStart).
+    /// </summary>
+    public static OptionsBuilder<T> AddSecret<T>(this IServiceCollection services, SecretRule rule, Func<T, string?> read, Action<T, string> write)
+        where T : class
     {
-        var value = configuration[setting];
+        services.TryAddSingleton(sp => sp.GetRequiredService<IOptions<T>>().Value);
+        services.AddSingleton<IValidateOptions<T>>(sp => new SecretValidator<T>(rule, read, sp.GetRequiredService<IHostEnvironment>()));
+        return services.AddOptions<T>()
+            .BindConfiguration(rule.Setting[..rule.Setting.IndexOf(':', StringComparison.Ordinal)])
+            .PostConfigure<IHostEnvironment>((options, environment) =>
+            {
+                if (string.IsNullOrWhiteSpace(read(options)) && environment.IsDevelopment())
+                {
+                    write(options, rule.DevelopmentValue);
+                }
+            })
+            .ValidateOnStart();
+    }
+
+    /// <summary>Why <paramref name="value"/> is refused under <paramref name="rule"/> in <paramref name="environment"/>, or null.</summary>
+    public static string? Refusal(string? value, SecretRule rule, IHostEnvironment environment)
+    {
         if (string.IsNullOrWhiteSpace(value))
         {
-            if (environment.IsDevelopment())
-            {
-                return developmentValue;
-            }
-
-            throw new InvalidOperationException(
-                $"Missing setting '{setting}' (environment variable {setting.Replace(":", "__", StringComparison.Ordinal)}): {purpose}, " +
-                $"at least {minBytes} {Unit(kind)}. Only the Development environment runs with a built-in development {kind}.");
+            return environment.IsDevelopment() ? null
+                : $"Missing setting '{rule.Setting}' (environment variable {rule.Setting.Replace(":", "__", StringComparison.Ordinal)}): {rule.Purpose}, " +
+                  $"at least {rule.MinBytes} {Unit(rule.Kind)}. Only the Development environment runs with a built-in development {rule.Kind}.";
         }
 
-        if (Encoding.UTF8.GetByteCount(value) < minBytes)
+        if (Encoding.UTF8.GetByteCount(value) < rule.MinBytes)
         {
-            throw new InvalidOperationException($"Setting '{setting}' is shorter than {minBytes} {Unit(kind)}.");
+            return $"Setting '{rule.Setting}' is shorter than {rule.MinBytes} {Unit(rule.Kind)}.";
         }
 
-        if (value == developmentValue && !environment.IsDevelopment())
+        if (value == rule.DevelopmentValue && !environment.IsDevelopment())
         {
-            throw new InvalidOperationException(
-                $"Setting '{setting}' holds the development {kind}, which is public; set a real secret outside Development.");
+            return $"Setting '{rule.Setting}' holds the development {rule.Kind}, which is public; set a real secret outside Development.";
         }
 
-        return value;
+        return null;
     }
 
     // Keys are measured in bytes (HS256 wants 256 bits); tokens are typed by people, in characters (ASCII: the same).
     private static string Unit(string kind) => kind == "key" ? "bytes" : "characters";
+
+    private sealed class SecretValidator<T>(SecretRule rule, Func<T, string?> read, IHostEnvironment environment) : IValidateOptions<T>
+        where T : class
+    {
+        public ValidateOptionsResult Validate(string? name, T options) =>
+            Refusal(read(options), rule, environment) is { } refusal ? ValidateOptionsResult.Fail(refusal) : ValidateOptionsResult.Success;
+    }
 }

@@ -4,8 +4,9 @@ namespace LiveIm.Hosting.Metrics;
 
 /// <summary>
 /// The bus and Redis as this process sees them, on the <c>LiveIm.Backends</c> meter (one per process): messages
-/// published and received, request and command round trips. Recorded by the adapters (<c>NatsMessageBus</c>,
-/// <see cref="Redis.RedisConnection"/>) and the probes (<see cref="BackendProbe"/>, <see cref="Redis.RedisProbe"/>). Names are in docs/operations.md, "Metrics".
+/// published, received and dropped, request and command round trips. Recorded by the adapters
+/// (<see cref="Bus.NatsMessageBus"/>, <see cref="Redis.RedisConnection"/>) and the probes (<see cref="BackendProbe"/>,
+/// <see cref="Redis.RedisProbe"/>). Names are in docs/operations.md, "Metrics".
 /// </summary>
 public sealed class BackendMetrics : IDisposable
 {
@@ -25,6 +26,8 @@ public sealed class BackendMetrics : IDisposable
     private readonly Histogram<double> _redisPing;
     private long _published;
     private long _received;
+    private long _dropped;
+    private long _refused;
     private long _requestFailures;
     private long _redisFailures;
 
@@ -32,6 +35,8 @@ public sealed class BackendMetrics : IDisposable
     {
         _meter.CreateObservableCounter("liveim.bus.published", () => Interlocked.Read(ref _published), description: "Messages published to the bus (events, replies)");
         _meter.CreateObservableCounter("liveim.bus.received", () => Interlocked.Read(ref _received), description: "Messages received from the bus (all subscriptions)");
+        _meter.CreateObservableCounter("liveim.bus.dropped", () => Interlocked.Read(ref _dropped), description: "Messages a slow subscription dropped because its queue was full (NatsBusOptions.SubscriptionCapacity)");
+        _meter.CreateObservableCounter("liveim.bus.refused", () => Interlocked.Read(ref _refused), description: "Messages received from the bus and refused as not well-formed (gateways: room events that do not read as one)");
         _meter.CreateObservableCounter("liveim.bus.request_failures", () => Interlocked.Read(ref _requestFailures), description: "Bus requests that got no reply (timeout, no responders, disconnected)");
         _meter.CreateObservableCounter("liveim.redis.failures", () => Interlocked.Read(ref _redisFailures), description: "Redis calls that got no reply (timeout, disconnected)");
         var advice = new InstrumentAdvice<double> { HistogramBucketBoundaries = RoundTripBuckets };
@@ -49,6 +54,12 @@ public sealed class BackendMetrics : IDisposable
 
     /// <summary>One message received.</summary>
     public void Received() => Interlocked.Increment(ref _received);
+
+    /// <summary>One message dropped by a slow subscription.</summary>
+    public void Dropped() => Interlocked.Increment(ref _dropped);
+
+    /// <summary>One received message refused as not well-formed.</summary>
+    public void Refused() => Interlocked.Increment(ref _refused);
 
     /// <summary>A request's round trip (<paramref name="ok"/> false: it failed after that long).</summary>
     public void Request(string subject, TimeSpan elapsed, bool ok)

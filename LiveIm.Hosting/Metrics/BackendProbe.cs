@@ -1,4 +1,4 @@
-using LiveIm.Nats;
+using LiveIm.Hosting.Bus;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
@@ -25,11 +25,11 @@ public sealed class BackendProbe : BackgroundService
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var nats = _services.GetService<INatsConnection>();
+        var nats = _services.GetService<NatsMessageBus>();
         using var timer = new PeriodicTimer(Period);
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
-            _metrics.Pings(await PingAsync(nats is { State: NatsConnectionState.Connected } ? nats.PingAsync : null, stoppingToken), null);
+            _metrics.Pings(await PingAsync(nats is { IsConnected: true } ? ct => nats.Connection.PingAsync(ct).AsTask() : null, stoppingToken), null);
         }
     }
 
@@ -40,11 +40,14 @@ public sealed class BackendProbe : BackgroundService
             return null;
         }
 
+        // Bounded: a server that stops answering (SIGSTOP) would hold the probe forever.
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        deadline.CancelAfter(Period);
         try
         {
-            return await ping(ct);
+            return await ping(deadline.Token);
         }
-        catch (NatsException)
+        catch (Exception ex) when (ex is NATS.Client.Core.NatsException || (ex is OperationCanceledException && !ct.IsCancellationRequested))
         {
             return null; // a backend going away is reported by /readyz and the failure counters
         }

@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Configuration;
-
 namespace LiveIm.Hosting.Presence;
 
 /// <summary>
@@ -29,16 +27,13 @@ public sealed class PresenceOptions
     /// <summary>How long a report counts: <see cref="TtlIntervals"/> intervals.</summary>
     public TimeSpan Ttl => TimeSpan.FromSeconds(IntervalSeconds * TtlIntervals);
 
-    /// <summary>Reads the section and refuses a value out of range (the process does not start).</summary>
-    public static PresenceOptions From(IConfiguration configuration)
+    /// <summary>Refuses a value out of range (the process does not start).</summary>
+    public static void Check(PresenceOptions options)
     {
-        var options = configuration.GetSection(Section).Get<PresenceOptions>() ?? new PresenceOptions();
         if (options.IntervalSeconds is < MinIntervalSeconds or > MaxIntervalSeconds)
         {
             throw new InvalidOperationException(
                 $"Presence:IntervalSeconds must be {MinIntervalSeconds}..{MaxIntervalSeconds} (whole seconds), not {options.IntervalSeconds}");
         }
-
-        return options;
     }
 }

@@ -1,4 +1,5 @@
 using LiveIm.Core.Errors;
+using LiveIm.Hosting;
 using LiveIm.Hosting.Auth;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
@@ -13,14 +14,15 @@ namespace LiveIm.RoomGateway.Auth;
 /// </summary>
 public static class GatewayAuthentication
 {
-    /// <summary>Registers JWT bearer validation with the LiveIm signing key.</summary>
+    /// <summary>Registers JWT bearer validation with the LiveIm signing key (<c>Auth:SigningKey</c>, checked at start-up).</summary>
     public static void AddGatewayAuthentication(this WebApplicationBuilder builder)
     {
-        var tokens = new LiveImTokens(AuthSettings.Resolve(builder.Configuration, builder.Environment));
+        builder.AddLiveImTokens();
+        builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
+            .Configure<LiveImTokens>((options, tokens) => options.TokenValidationParameters = tokens.ValidationParameters);
         builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(options =>
         {
             options.MapInboundClaims = false;
-            options.TokenValidationParameters = tokens.ValidationParameters;
             options.Events = new JwtBearerEvents
             {
                 OnMessageReceived = context =>

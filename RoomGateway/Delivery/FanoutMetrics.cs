@@ -61,7 +61,9 @@ public sealed class FanoutMetrics : IDisposable
             description: "Seconds from an event's serverTs (RoomService) to the tick that writes it to connections, per lane",
             tags: null,
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = PublishToWriteBuckets });
-        _meter.CreateObservableGauge("liveim.gateway.frame_bytes_outstanding", () => FramePool.OutstandingBytes, unit: "By", description: "Bytes of frames alive (queued or being written)");
+        // No unit on purpose: the Prometheus exporter appends a unit the name does not end with, and this name (in
+        // dashboards and alert rules) ends with "_outstanding"; the description says bytes.
+        _meter.CreateObservableGauge("liveim.gateway.frame_bytes_outstanding", () => FramePool.OutstandingBytes, description: "Bytes of frames alive (queued or being written)");
     }
 
     /// <summary>Bucket bounds (seconds) of the publish-to-write histogram.</summary>

@@ -1,10 +1,8 @@
-using System.Globalization;
-
 namespace LiveIm.RoomGateway.Drain;
 
 /// <summary>
 /// Settings of a graceful drain (section <c>Drain</c>; docs/operations.md, "Graceful drain"). A bad value stops the
-/// gateway at start-up.
+/// gateway at start-up (<see cref="Check"/>).
 /// </summary>
 public sealed class DrainOptions
 {
@@ -13,31 +11,27 @@ public sealed class DrainOptions
     /// connections) then sends about 670 reconnects a second to the others, a third of one gateway's join admission
     /// (2,000/s), so the gateways that take them in never refuse a join for it.
     /// </summary>
-    public double SpreadSeconds { get; init; } = 30;
+    public double SpreadSeconds { get; set; } = 30;
 
     /// <summary>
     /// Seconds after the drain started when the connections still open are closed (close message
     /// <c>unavailable: ...</c>, reconnect allowed). 45 s: the spread plus 15 s for the last clients to connect
     /// elsewhere and resume.
     /// </summary>
-    public double DeadlineSeconds { get; init; } = 45;
+    public double DeadlineSeconds { get; set; } = 45;
 
     /// <summary>The <c>Retry-After</c> of a connection refused while draining (the client should ask for another gateway instead).</summary>
-    public int RetryAfterSeconds { get; init; } = 5;
+    public int RetryAfterSeconds { get; set; } = 5;
 
     /// <summary>Drain on SIGTERM (the host's ApplicationStopping) before the process stops. On by default.</summary>
-    public bool OnShutdown { get; init; } = true;
+    public bool OnShutdown { get; set; } = true;
 
-    /// <summary>Reads and checks the settings.</summary>
-    public static DrainOptions From(IConfiguration configuration)
+    /// <summary>The configuration section.</summary>
+    public const string Section = "Drain";
+
+    /// <summary>Throws naming the setting when a value is out of range.</summary>
+    public static void Check(DrainOptions options)
     {
-        var options = new DrainOptions
-        {
-            SpreadSeconds = Parse(configuration["Drain:SpreadSeconds"], 30),
-            DeadlineSeconds = Parse(configuration["Drain:DeadlineSeconds"], 45),
-            RetryAfterSeconds = (int)Parse(configuration["Drain:RetryAfterSeconds"], 5),
-            OnShutdown = !string.Equals(configuration["Drain:OnShutdown"], "false", StringComparison.OrdinalIgnoreCase),
-        };
         if (options.SpreadSeconds is < 0 or > 3600)
         {
             throw new InvalidOperationException("Drain:SpreadSeconds must be between 0 and 3600");
@@ -52,10 +46,5 @@ public sealed class DrainOptions
         {
             throw new InvalidOperationException("Drain:RetryAfterSeconds must be between 1 and 3600");
         }
-
-        return options;
     }
-
-    private static double Parse(string? text, double fallback) =>
-        string.IsNullOrWhiteSpace(text) ? fallback : double.Parse(text, NumberStyles.Float, CultureInfo.InvariantCulture);
 }

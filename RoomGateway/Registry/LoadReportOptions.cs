@@ -1,42 +1,37 @@
-using System.Globalization;
-
 namespace LiveIm.RoomGateway.Registry;
 
 /// <summary>
 /// How the gateway reports its load for assignment: <c>Gateway:PublicUrl</c>, <c>Gateway:Weight</c>,
-/// <c>Registry:IntervalMs</c>, <c>Registry:TtlMs</c> (docs/operations.md, "Gateway assignment").
+/// <c>Registry:IntervalMs</c>, <c>Registry:TtlMs</c> (docs/operations.md, "Gateway assignment"): bound from both
+/// sections, <see cref="GatewayIdentity.Section"/> and <see cref="Section"/>.
 /// </summary>
 public sealed class LoadReportOptions
 {
     /// <summary>Where clients reach this gateway; null = derived from the first listening address at start.</summary>
-    public Uri? PublicUrl { get; init; }
+    public Uri? PublicUrl { get; set; }
+
+    /// <summary>The section of the interval and the time-to-live.</summary>
+    public const string Section = "Registry";
 
     /// <summary>Capacity weight: a gateway of weight 2 is handed twice the connections of one of weight 1.</summary>
-    public double Weight { get; init; } = 1;
+    public double Weight { get; set; } = 1;
 
     /// <summary>
     /// How often the load is reported. 2 s: the same beat as the presence reports, one Redis script call per gateway
     /// per interval; the assignment endpoint adds what it handed out since a report (RoomService's ledger), so a join
     /// storm between two reports is still spread.
     /// </summary>
-    public int IntervalMs { get; init; } = 2000;
+    public int IntervalMs { get; set; } = 2000;
 
     /// <summary>
     /// How long a report stays valid. Three intervals: one late report (GC pause, slow Redis) does not take a healthy
     /// gateway out of assignment, and a dead one leaves it within 6 s.
     /// </summary>
-    public int TtlMs { get; init; } = 6000;
+    public int TtlMs { get; set; } = 6000;
 
-    /// <summary>Reads the settings and checks their ranges (a bad value stops the gateway at start-up).</summary>
-    public static LoadReportOptions From(IConfiguration configuration)
+    /// <summary>Throws naming the setting when a value is out of range (the gateway does not start).</summary>
+    public static void Check(LoadReportOptions options)
     {
-        var options = new LoadReportOptions
-        {
-            PublicUrl = configuration["Gateway:PublicUrl"] is { Length: > 0 } url ? new Uri(url, UriKind.Absolute) : null,
-            Weight = Parse(configuration["Gateway:Weight"], 1),
-            IntervalMs = (int)Parse(configuration["Registry:IntervalMs"], 2000),
-            TtlMs = (int)Parse(configuration["Registry:TtlMs"], 6000),
-        };
         if (options.Weight is not (> 0 and <= 1000))
         {
             throw new InvalidOperationException("Gateway:Weight must be > 0 and <= 1000");
@@ -52,14 +47,9 @@ public sealed class LoadReportOptions
             throw new InvalidOperationException("Registry:TtlMs must be at least twice Registry:IntervalMs");
         }
 
-        if (options.PublicUrl is { } u && u.Scheme is not ("http" or "https"))
+        if (options.PublicUrl is { } u && (!u.IsAbsoluteUri || u.Scheme is not ("http" or "https")))
         {
             throw new InvalidOperationException("Gateway:PublicUrl must be an absolute http or https URL");
         }
-
-        return options;
     }
-
-    private static double Parse(string? text, double fallback) =>
-        string.IsNullOrWhiteSpace(text) ? fallback : double.Parse(text, NumberStyles.Float, CultureInfo.InvariantCulture);
 }

@@ -1,6 +1,8 @@
 using LiveIm.Core.Bus;
 using LiveIm.Core.Bus.Contracts;
 using LiveIm.Core.Errors;
+using LiveIm.Core.Events;
+using LiveIm.Hosting.Metrics;
 using LiveIm.RoomGateway.Backend;
 using LiveIm.RoomGateway.Delivery;
 using LiveIm.RoomGateway.Rooms;
@@ -19,10 +21,13 @@ public sealed partial class RoomSubscriptions : IDisposable
     private readonly IMessageBus _bus;
     private readonly RoomServiceClient _roomService;
     private readonly ILogger<RoomSubscriptions> _logger;
+    private readonly BackendMetrics _backend;
     private readonly Func<IEnumerable<LocalRoom>> _rooms;
 
-    public RoomSubscriptions(IMessageBus bus, RoomServiceClient roomService, ILogger<RoomSubscriptions> logger, RoomRegistry registry)
+    public RoomSubscriptions(
+        IMessageBus bus, RoomServiceClient roomService, ILogger<RoomSubscriptions> logger, RoomRegistry registry, BackendMetrics backend)
     {
+        _backend = backend;
         _bus = bus;
         _roomService = roomService;
         _logger = logger;
@@ -30,19 +35,40 @@ public sealed partial class RoomSubscriptions : IDisposable
         _bus.ConnectionChanged += OnConnectionChanged;
     }
 
-    /// <summary>Subscribes the room; when this returns, every event published afterwards reaches it.</summary>
+    /// <summary>
+    /// Subscribes the room; when this returns, every event published afterwards reaches it. Throws <c>unavailable</c>
+    /// at once while the bus is down (the join fails and the client retries).
+    /// </summary>
     public async Task SubscribeAsync(LocalRoom room, CancellationToken ct)
     {
         room.GapRepair ??= r => _ = RepairGapAsync(r);
-        var subscription = await _bus.SubscribeAsync(Subjects.Room(room.RoomId), queueGroup: null, message =>
+        IAsyncDisposable subscription;
+        try
         {
-            if (!room.Receive(message.Data))
+            subscription = await _bus.SubscribeAsync(Subjects.Room(room.RoomId), queueGroup: null, message =>
             {
-                LogDropped(room.RoomId);
-            }
+                // Receive keeps message.Data until the room's next tick flushes it: the bus hands each message an
+                // array of its own (IMessageBus.SubscribeAsync).
+                if (!room.Receive(message.Data))
+                {
+                    // Refused: a duplicate reliable seq (normal after a repair) or not a room event at all. Only the
+                    // refused ones are read again, to count what is malformed (liveim_bus_refused_total).
+                    if (!IsWellFormed(message.Data.Span))
+                    {
+                        _backend.Refused();
+                    }
 
-            return ValueTask.CompletedTask;
-        }, ct);
+                    LogDropped(room.RoomId);
+                }
+
+                return ValueTask.CompletedTask;
+            }, ct);
+        }
+        catch (BusUnavailableException ex)
+        {
+            throw new RoomException(ErrorCodes.Unavailable, "the event bus is unavailable: " + ex.Message);
+        }
+
         room.Lifecycle.Subscribed(subscription);
         LogSubscribed(room.RoomId);
     }
@@ -82,6 +108,10 @@ public sealed partial class RoomSubscriptions : IDisposable
     }
 
     public void Dispose() => _bus.ConnectionChanged -= OnConnectionChanged;
+
+    // What LocalRoom.Receive accepts as a room event: an envelope that reads, and a reliable one with a positive seq.
+    private static bool IsWellFormed(ReadOnlySpan<byte> json) =>
+        RoomEventJson.TryReadEnvelope(json, out var e) && (!e.IsReliable || e.Seq is > 0);
 
     // A reliable seq is missing while later ones wait (the bus delivered out of seq order, or lost one): read it
     // back. One read per room at a time; the room asks again while the gap lasts.

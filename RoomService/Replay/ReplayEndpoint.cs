@@ -8,6 +8,7 @@ using LiveIm.Core.Rooms;
 using LiveIm.Core.Stores;
 using LiveIm.Hosting.Http;
 using LiveIm.RoomService.Stores;
+using Microsoft.Extensions.Options;
 
 namespace LiveIm.RoomService.Replay;
 
@@ -37,12 +38,13 @@ public static class ReplayEndpoint
     /// per address, replenished by the partitioned limiter's one timer, idle buckets dropped). A refused page is 429
     /// with <c>Retry-After</c> and <c>{"error":"rate_limited","message":"... retryAfterMs=n"}</c>.
     /// </summary>
-    public static void AddReplayRateLimit(this IServiceCollection services, ReplayOptions options)
+    public static void AddReplayRateLimit(this IServiceCollection services)
     {
         services.AddRateLimiter(limiter =>
         {
             limiter.AddPolicy(RatePolicy, context =>
             {
+                var options = context.RequestServices.GetRequiredService<IOptions<ReplayOptions>>().Value;
                 if (options.PerIpPerSecond == 0)
                 {
                     return RateLimitPartition.GetNoLimiter(string.Empty);
@@ -64,6 +66,7 @@ public static class ReplayEndpoint
                     ? Math.Max(1, (long)Math.Ceiling(retryAfter.TotalMilliseconds))
                     : 1000;
                 var response = context.HttpContext.Response;
+                var options = context.HttpContext.RequestServices.GetRequiredService<IOptions<ReplayOptions>>().Value;
                 response.StatusCode = StatusCodes.Status429TooManyRequests;
                 response.Headers.RetryAfter = Math.Max(1, (long)Math.Ceiling(retryAfterMs / 1000.0)).ToString(System.Globalization.CultureInfo.InvariantCulture);
                 await response.WriteAsJsonAsync(

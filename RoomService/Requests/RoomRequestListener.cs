@@ -51,14 +51,7 @@ public sealed partial class RoomRequestListener : BackgroundService
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var json = LiveImJson.Default;
-        await Serve(Subjects.Chat, json.ChatRequest, json.BusReplyChatReply, _interactions.SendChatAsync, stoppingToken);
-        await Serve(Subjects.Gift, json.GiftRequest, json.BusReplyGiftReply, _interactions.SendGiftAsync, stoppingToken);
-        await Serve(Subjects.Like, json.LikeRequest, json.BusReplyLikeReply, _interactions.SendLikeAsync, stoppingToken);
-        await Serve(Subjects.Join, json.JoinRequest, json.BusReplyJoinReply, _queries.JoinAsync, stoppingToken);
-        await Serve(Subjects.History, json.HistoryRequest, json.BusReplyHistoryReply, _queries.HistoryAsync, stoppingToken);
-        await Serve(Subjects.Moderate, json.ModerateRequest, json.BusReplyModerateReply, _moderation.ModerateAsync, stoppingToken);
-        await Serve(Subjects.Clock, json.ClockRequest, json.BusReplyClockReply, _clock.ReportFromBusAsync, stoppingToken);
+        await SubscribeAllAsync(stoppingToken);
         LogListening(_subscriptions.Count);
         try
         {
@@ -68,10 +61,46 @@ public sealed partial class RoomRequestListener : BackgroundService
         {
         }
 
+        await UnsubscribeAllAsync();
+    }
+
+    // At start-up the bus may not be connected yet (it connects in the background, BackendConnector), and a subscribe
+    // then fails at once: try again until every subject is served. Once made, the subscriptions come back by
+    // themselves after any reconnect (the client re-sends them).
+    private async Task SubscribeAllAsync(CancellationToken stoppingToken)
+    {
+        var json = LiveImJson.Default;
+        var delay = TimeSpan.FromMilliseconds(50);
+        while (true)
+        {
+            try
+            {
+                await Serve(Subjects.Chat, json.ChatRequest, json.BusReplyChatReply, _interactions.SendChatAsync, stoppingToken);
+                await Serve(Subjects.Gift, json.GiftRequest, json.BusReplyGiftReply, _interactions.SendGiftAsync, stoppingToken);
+                await Serve(Subjects.Like, json.LikeRequest, json.BusReplyLikeReply, _interactions.SendLikeAsync, stoppingToken);
+                await Serve(Subjects.Join, json.JoinRequest, json.BusReplyJoinReply, _queries.JoinAsync, stoppingToken);
+                await Serve(Subjects.History, json.HistoryRequest, json.BusReplyHistoryReply, _queries.HistoryAsync, stoppingToken);
+                await Serve(Subjects.Moderate, json.ModerateRequest, json.BusReplyModerateReply, _moderation.ModerateAsync, stoppingToken);
+                await Serve(Subjects.Clock, json.ClockRequest, json.BusReplyClockReply, _clock.ReportFromBusAsync, stoppingToken);
+                return;
+            }
+            catch (BusUnavailableException)
+            {
+                await UnsubscribeAllAsync();
+                await Task.Delay(delay, stoppingToken);
+                delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 1000));
+            }
+        }
+    }
+
+    private async Task UnsubscribeAllAsync()
+    {
         foreach (var subscription in _subscriptions)
         {
             await subscription.DisposeAsync();
         }
+
+        _subscriptions.Clear();
     }
 
     private async Task Serve<TRequest, TReply>(

@@ -26,11 +26,8 @@ public sealed class ServiceSettings : BearerSecret
     /// <summary>True when the development token is in use.</summary>
     public bool IsDevelopmentToken => Token == DevelopmentToken;
 
-    /// <summary>Reads the token; in Development falls back to <see cref="DevelopmentToken"/>, elsewhere refuses.</summary>
-    public static ServiceSettings Resolve(IConfiguration configuration, IHostEnvironment environment) => new()
-    {
-        Token = SecretSetting.Resolve(
-            configuration, environment, TokenSetting, DevelopmentToken, MinTokenLength, "token",
-            "the bearer token back-end services (the media server's stream clock reports) present to RoomService"),
-    };
+    /// <summary>The rule <c>Service:Token</c> is checked by.</summary>
+    public static readonly SecretRule Rule = new(
+        TokenSetting, DevelopmentToken, MinTokenLength, "token",
+        "the bearer token back-end services (the media server's stream clock reports) present to RoomService");
 }

@@ -2,7 +2,6 @@ using System.Text.Json;
 using LiveIm.Client;
 using LiveIm.Core.Events;
 using LiveIm.Core.Identity;
-using LiveIm.Nats;
 using LiveIm.Testing;
 using Xunit;
 
@@ -62,11 +61,10 @@ public sealed class BroadcastPathTests
         }
 
         var collectors = viewers.Select(v => new EventCollector(v)).ToList();
-        await using var tap = new NatsConnection(new NatsOptions { Servers = [_cluster.Nats.Url], Name = "test-tap" });
-        await tap.ConnectAsync();
+        await using var tap = await TestBus.ConnectAsync(_cluster.Nats.Url, "test-tap");
         var onBus = 0;
         // RoomService also publishes the room's online total on this subject when it changes (Presence): not counted.
-        await using var sub = await tap.SubscribeAsync("liveim.room." + room, null, m =>
+        await using var sub = await tap.SubscribeAsync("liveim.room." + room, m =>
         {
             if (!System.Text.Encoding.UTF8.GetString(m.Data.Span).Contains("\"type\":\"online\"", StringComparison.Ordinal))
             {
@@ -75,7 +73,6 @@ public sealed class BroadcastPathTests
 
             return ValueTask.CompletedTask;
         });
-        await tap.PingAsync();
         var idleBefore = await OutMsgsAsync("gateway:gwC");
 
         await using var sender = await _cluster.ConnectAsync(1, _cluster.Token("fan"));

@@ -7,7 +7,6 @@ using LiveIm.Core.Bus.Contracts;
 using LiveIm.Core.Events;
 using LiveIm.Core.Identity;
 using LiveIm.Core.Serialization;
-using LiveIm.Nats;
 using LiveIm.Testing;
 using Xunit;
 using Xunit.Abstractions;
@@ -236,6 +235,7 @@ public sealed class FanoutTests
         var received = new EventCollector(viewer);
         await viewer.JoinRoomAsync(room);
         await using var bus = await BusAsync();
+        var refusedBefore = (await MetricsAsync(_cluster.Gateways[0])).Get("liveim_bus_refused_total");
         var garbage = new[]
         {
             ""u8.ToArray(), "not json"u8.ToArray(), "[]"u8.ToArray(), "{}"u8.ToArray(), "{\"id\":1"u8.ToArray(),
@@ -259,7 +259,8 @@ public sealed class FanoutTests
         await received.WaitForAsync(e => e.Count(x => x.Type == RoomEventTypes.Chat) == garbage.Length, "every valid event arrives");
         await Task.Delay(200); // and nothing else follows
         Assert.Equal(Enumerable.Range(0, garbage.Length).Select(i => "good " + i), received.Events.Where(e => e.Type != RoomEventTypes.Online).Select(e => e.Text));
-        _output.WriteLine($"tried {garbage.Length} unreadable payloads between valid ones: all dropped, all valid delivered");
+        Assert.Equal(garbage.Length, (await MetricsAsync(_cluster.Gateways[0])).Get("liveim_bus_refused_total") - refusedBefore); // each counted
+        _output.WriteLine($"tried {garbage.Length} unreadable payloads between valid ones: all dropped and counted, all valid delivered");
     }
 
     [Fact]
@@ -289,19 +290,14 @@ public sealed class FanoutTests
     }
 
     // A streamer's gift as a gateway would ask RoomService for it: persisted, sequenced, published once.
-    private static async Task SendGiftAsync(NatsConnection bus, string room, string clientMsgId)
+    private static async Task SendGiftAsync(TestBus bus, string room, string clientMsgId)
     {
         var request = new GiftRequest(room, new EventSender("slowtest", "SLOWTEST", Roles.Streamer), "rose", 1, clientMsgId);
         var reply = await bus.RequestAsync(Subjects.Gift, JsonSerializer.SerializeToUtf8Bytes(request, LiveImJson.Default.GiftRequest), TimeSpan.FromSeconds(5));
-        JsonSerializer.Deserialize(reply.Data.Span, LiveImJson.Default.BusReplyGiftReply)!.Unwrap();
+        JsonSerializer.Deserialize(reply.Span, LiveImJson.Default.BusReplyGiftReply)!.Unwrap();
     }
 
-    private async Task<NatsConnection> BusAsync()
-    {
-        var bus = new NatsConnection(new NatsOptions { Servers = [_cluster.Nats.Url], Name = "test-publisher" });
-        await bus.ConnectAsync();
-        return bus;
-    }
+    private Task<TestBus> BusAsync() => TestBus.ConnectAsync(_cluster.Nats.Url, "test-publisher");
 
     private static byte[] Chat(string room, long id, string text) => RoomEventJson.Serialize(new RoomEvent
     {
@@ -323,11 +319,8 @@ public sealed class FanoutTests
 
     private sealed record Metrics(string Text)
     {
-        public double Get(string name, string? lane = null)
-        {
-            var labels = lane is null ? "" : $"\\{{lane=\"{lane}\"\\}}";
-            var match = Regex.Match(Text, "^" + Regex.Escape(name) + labels + " (\\S+)$", RegexOptions.Multiline);
-            return match.Success ? double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture) : 0;
-        }
+        private readonly GatewayMetrics _parsed = new(Text);
+
+        public double Get(string name, string? lane = null) => _parsed.Get(name, lane is null ? null : $"lane=\"{lane}\"");
     }
 }

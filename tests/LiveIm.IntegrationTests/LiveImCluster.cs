@@ -37,7 +37,10 @@ public class LiveImCluster : IAsyncLifetime
     /// polled every 50 ms, chat storms), so the gateway's per-connection limits are set out of their way here.
     /// Fixtures built with overrides (LimitsCluster, GatewayDoorCluster) keep the production defaults.
     /// </summary>
-    protected static readonly IReadOnlyDictionary<string, string?> LimitsOutOfTheWay = new Dictionary<string, string?>
+    protected static IReadOnlyDictionary<string, string?> LimitsOutOfTheWay => TestLimits;
+
+    /// <summary>The gateway's per-connection limits out of a test's way (<see cref="LimitsOutOfTheWay"/>).</summary>
+    public static IReadOnlyDictionary<string, string?> TestLimits { get; } = new Dictionary<string, string?>
     {
         ["Limits:ChatPerSecond"] = "100000", ["Limits:ChatBurst"] = "100000",
         ["Limits:GiftPerSecond"] = "100000", ["Limits:GiftBurst"] = "100000",
@@ -174,7 +177,6 @@ public class LiveImCluster : IAsyncLifetime
             ["Nats:RequestTimeout"] = "00:00:02",
             ["Redis:Configuration"] = RedisConfiguration,
             ["Gateway:Id"] = name,
-            ["DevTokens:Enabled"] = "true",
             // A small close limit so the slow-consumer test reaches it with a hundred or so gifts.
             ["Fanout:ChatDropBacklogBytes"] = "65536",
             ["Fanout:CloseBacklogBytes"] = "98304",

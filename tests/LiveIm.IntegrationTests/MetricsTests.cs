@@ -1,6 +1,9 @@
 using System.Diagnostics.Metrics;
 using LiveIm.Core.Identity;
 using LiveIm.Hosting.Metrics;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Logging;
 using LiveIm.Testing;
 using Xunit;
 using Xunit.Abstractions;
@@ -144,21 +147,41 @@ public sealed class MetricsTests
     }
 }
 
-/// <summary>The exporter and the strict parser on their own (no servers).</summary>
+/// <summary>
+/// The exporter as the services wire it (<see cref="MetricsExport"/>: OpenTelemetry's Prometheus exporter behind
+/// <c>GET /metrics</c> of a host of its own), read by the strict parser, and the parser on its own.
+/// </summary>
 public sealed class PrometheusExporterTests
 {
+    // A host exporting only `meter`, scraped once after `record` ran.
+    private static async Task<string> ScrapeAsync(Meter meter, Action record)
+    {
+        var port = FreePort.Next();
+        var builder = WebApplication.CreateBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
+        builder.AddLiveImMetrics(_ => [meter]);
+        await using var app = builder.Build();
+        app.MapLiveImMetrics();
+        await app.StartAsync();
+        record();
+        using var http = new HttpClient();
+        return await http.GetStringAsync($"http://127.0.0.1:{port}/metrics");
+    }
+
     [Fact]
-    public void A_histogram_renders_cumulative_buckets_ending_with_Inf_equal_to_count_then_sum_and_count()
+    public async Task A_histogram_renders_cumulative_buckets_ending_with_Inf_equal_to_count_then_sum_and_count()
     {
         using var meter = new Meter("test.histogram." + Guid.NewGuid().ToString("N"));
         var histogram = meter.CreateHistogram("test.latency", "s", "Latency", null, new InstrumentAdvice<double> { HistogramBucketBoundaries = [1, 2, 5] });
-        using var exporter = new PrometheusExporter([meter]);
-        foreach (var v in new[] { 0.5, 1, 3, 10 })
+        var text = await ScrapeAsync(meter, () =>
         {
-            histogram.Record(v, new KeyValuePair<string, object?>("lane", "gift"));
-        }
+            foreach (var v in new[] { 0.5, 1, 3, 10 })
+            {
+                histogram.Record(v, new KeyValuePair<string, object?>("lane", "gift"));
+            }
+        });
 
-        var text = exporter.Render();
         var parsed = PrometheusText.Parse(text);
         Assert.Equal("histogram", parsed.Families["test_latency_seconds"].Type);
         Assert.Contains("test_latency_seconds_bucket{lane=\"gift\",le=\"1\"} 2\n", text, StringComparison.Ordinal); // 1 is "less or equal"
@@ -170,17 +193,31 @@ public sealed class PrometheusExporterTests
     }
 
     [Fact]
-    public void Label_values_and_help_are_escaped_so_they_parse_back_unchanged()
+    public async Task Label_values_and_help_are_escaped_so_they_parse_back_unchanged()
     {
         using var meter = new Meter("test.escape." + Guid.NewGuid().ToString("N"));
         var counter = meter.CreateCounter<long>("test.odd", description: "back\\slash and\nnewline");
-        using var exporter = new PrometheusExporter([meter]);
-        counter.Add(3, new KeyValuePair<string, object?>("why", "a \"quoted\" back\\slash\nnewline"));
-        var parsed = PrometheusText.Parse(exporter.Render());
+        var parsed = PrometheusText.Parse(await ScrapeAsync(meter, () => counter.Add(3, new KeyValuePair<string, object?>("why", "a \"quoted\" back\\slash\nnewline"))));
         var family = parsed.Families["test_odd_total"];
         Assert.Equal("back\\slash and\nnewline", family.Help);
         Assert.Equal("a \"quoted\" back\\slash\nnewline", family.Samples.Single().Labels["why"]);
         Assert.Equal(3, family.Samples.Single().Value);
+    }
+
+    [Fact]
+    public async Task Only_the_hosts_own_meter_instances_are_exported_not_another_meter_of_the_same_name()
+    {
+        var name = "test.isolation." + Guid.NewGuid().ToString("N");
+        using var mine = new Meter(name);
+        using var other = new Meter(name);
+        var counter = mine.CreateCounter<long>("test.things");
+        var stranger = other.CreateCounter<long>("test.things");
+        var parsed = PrometheusText.Parse(await ScrapeAsync(mine, () =>
+        {
+            counter.Add(2);
+            stranger.Add(40);
+        }));
+        Assert.Equal(2, parsed.Value("test_things_total"));
     }
 
     [Theory]

@@ -7,7 +7,6 @@ using LiveIm.Core.Bus.Contracts;
 using LiveIm.Core.Events;
 using LiveIm.Core.Identity;
 using LiveIm.Core.Serialization;
-using LiveIm.Nats;
 using LiveIm.Testing;
 using Xunit;
 using Xunit.Abstractions;
@@ -188,8 +187,7 @@ public sealed class ModerationTests
         }
 
         // A forged bus request that claims the viewer role is refused by RoomService itself.
-        await using var bus = new NatsConnection(new NatsOptions { Servers = [_cluster.Nats.Url], Name = "test-forger" });
-        await bus.ConnectAsync();
+        await using var bus = await TestBus.ConnectAsync(_cluster.Nats.Url, "test-forger");
         var forged = await ModerateOnBusAsync(bus, new ModerateRequest(room, new EventSender("forger", "F", Roles.Viewer), RoomEventTypes.Ban, "someone"));
         Assert.Equal("forbidden", forged.Error?.Code);
 
@@ -263,8 +261,7 @@ public sealed class ModerationTests
         }
 
         // RoomService validates on its own, whatever reaches the bus.
-        await using var bus = new NatsConnection(new NatsOptions { Servers = [_cluster.Nats.Url], Name = "test-hostile" });
-        await bus.ConnectAsync();
+        await using var bus = await TestBus.ConnectAsync(_cluster.Nats.Url, "test-hostile");
         var from = new EventSender(modId, "M", Roles.Moderator);
         var busCases = new[]
         {
@@ -353,9 +350,9 @@ public sealed class ModerationTests
         return closed.Task;
     }
 
-    private static async Task<BusReply<ModerateReply>> ModerateOnBusAsync(NatsConnection bus, ModerateRequest request)
+    private static async Task<BusReply<ModerateReply>> ModerateOnBusAsync(TestBus bus, ModerateRequest request)
     {
         var reply = await bus.RequestAsync(Subjects.Moderate, JsonSerializer.SerializeToUtf8Bytes(request, LiveImJson.Default.ModerateRequest), TimeSpan.FromSeconds(5));
-        return JsonSerializer.Deserialize(reply.Data.Span, LiveImJson.Default.BusReplyModerateReply)!;
+        return JsonSerializer.Deserialize(reply.Span, LiveImJson.Default.BusReplyModerateReply)!;
     }
 }

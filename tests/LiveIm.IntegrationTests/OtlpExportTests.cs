@@ -44,10 +44,10 @@ public sealed class OtlpExportTests
             ["Otlp:Protocol"] = "http/protobuf",
             ["Otlp:ExportIntervalMs"] = "200",
         });
-        builder.AddLiveImOtlp(meterName);
+        using var meter = new Meter(meterName);
+        builder.AddLiveImMetrics(_ => [meter]);
         using var host = builder.Build();
         await host.StartAsync();
-        using var meter = new Meter(meterName);
         meter.CreateCounter<long>("liveim.test.things").Add(5);
 
         await Eventually.TrueAsync(() => Volatile.Read(ref received) > 0, TimeSpan.FromSeconds(10), "the collector receives an OTLP export");
@@ -55,16 +55,16 @@ public sealed class OtlpExportTests
         await host.StopAsync();
     }
 
-    [Fact]
-    public void Without_an_endpoint_nothing_is_registered_and_a_bad_one_stops_start_up()
+    [Theory]
+    [InlineData("Otlp:Endpoint", "not a url", "Otlp:Endpoint must be an absolute URL")]
+    [InlineData("Otlp:Protocol", "carrier-pigeon", "Otlp:Protocol must be grpc or http/protobuf")]
+    [InlineData("Otlp:ExportIntervalMs", "10", "Otlp:ExportIntervalMs must be 100..3600000")]
+    public void A_bad_otlp_setting_stops_start_up(string key, string value, string expected)
     {
-        var quiet = Host.CreateApplicationBuilder();
-        var before = quiet.Services.Count;
-        quiet.AddLiveImOtlp("x");
-        Assert.Equal(before, quiet.Services.Count);
-
-        var bad = Host.CreateApplicationBuilder();
-        bad.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Otlp:Endpoint"] = "not a url" });
-        Assert.Throws<InvalidOperationException>(() => bad.AddLiveImOtlp("x"));
+        var bad = WebApplication.CreateBuilder();
+        bad.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Otlp:Endpoint"] = "http://collector:4317", [key] = value });
+        using var meter = new Meter("x");
+        bad.AddLiveImMetrics(_ => [meter]);
+        Assert.Contains(expected, StartupChecks.Refusal(bad), StringComparison.Ordinal);
     }
 }

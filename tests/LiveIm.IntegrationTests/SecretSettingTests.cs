@@ -1,7 +1,9 @@
 using LiveIm.Hosting.Auth;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 using Xunit;
 
 namespace LiveIm.IntegrationTests;
@@ -18,7 +20,7 @@ public sealed class SecretSettingTests
     {
         foreach (var environment in new[] { "Production", "Staging", "IntegrationTest" })
         {
-            var error = Assert.Throws<InvalidOperationException>(() => AuthSettings.Resolve(Config(key), new Env(environment)));
+            var error = Assert.Throws<OptionsValidationException>(() => Resolve(Config(key), new Env(environment)));
             Assert.Contains(expected, error.Message, StringComparison.Ordinal);
         }
     }
@@ -26,7 +28,7 @@ public sealed class SecretSettingTests
     [Fact]
     public void Development_falls_back_to_the_marked_development_key()
     {
-        var settings = AuthSettings.Resolve(Config(null), new Env(Environments.Development));
+        var settings = Resolve(Config(null), new Env(Environments.Development));
         Assert.True(settings.IsDevelopmentKey);
     }
 
@@ -34,8 +36,19 @@ public sealed class SecretSettingTests
     public void A_real_key_is_used_everywhere()
     {
         const string key = "a-real-signing-key-of-at-least-32-bytes!";
-        Assert.Equal(key, AuthSettings.Resolve(Config(key), new Env(Environments.Production)).SigningKey);
-        Assert.Equal(key, AuthSettings.Resolve(Config(key), new Env(Environments.Development)).SigningKey);
+        Assert.Equal(key, Resolve(Config(key), new Env(Environments.Production)).SigningKey);
+        Assert.Equal(key, Resolve(Config(key), new Env(Environments.Development)).SigningKey);
+    }
+
+    // Auth:SigningKey bound and checked as the services do (SecretSetting.AddSecret).
+    private static AuthSettings Resolve(IConfiguration configuration, IHostEnvironment environment)
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton(configuration);
+        services.AddSingleton(environment);
+        services.AddSecret<AuthSettings>(AuthSettings.Rule, o => o.SigningKey, (o, key) => o.SigningKey = key);
+        using var provider = services.BuildServiceProvider();
+        return provider.GetRequiredService<AuthSettings>();
     }
 
     private static IConfiguration Config(string? key) =>

@@ -5,8 +5,8 @@ using LiveIm.Core.Bus.Contracts;
 using LiveIm.Core.Events;
 using LiveIm.Core.Identity;
 using LiveIm.Core.Serialization;
+using LiveIm.Core.Stores;
 using LiveIm.Hosting.Redis;
-using LiveIm.Nats;
 using LiveIm.RoomService.Stores;
 using Xunit;
 using Xunit.Abstractions;
@@ -66,13 +66,12 @@ public sealed class StreamClockInputTests
         }
 
         // A forged bus request (a gateway bug, a rogue process on the bus): RoomService checks the role itself.
-        await using var bus = new NatsConnection(new NatsOptions { Servers = [_cluster.Nats.Url], Name = "test-clock-forger" });
-        await bus.ConnectAsync();
+        await using var bus = await TestBus.ConnectAsync(_cluster.Nats.Url, "test-clock-forger");
         foreach (var role in new[] { Roles.Viewer, Roles.Moderator })
         {
             var request = new ClockRequest(room, new EventSender("forger", "F", role), 1500);
             var raw = await bus.RequestAsync(Subjects.Clock, JsonSerializer.SerializeToUtf8Bytes(request, LiveImJson.Default.ClockRequest), TimeSpan.FromSeconds(5));
-            var reply = JsonSerializer.Deserialize(raw.Data.Span, LiveImJson.Default.BusReplyClockReply)!;
+            var reply = JsonSerializer.Deserialize(raw.Span, LiveImJson.Default.BusReplyClockReply)!;
             Assert.Equal("forbidden", reply.Error?.Code);
         }
 

@@ -127,6 +127,15 @@ public abstract class ServerProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// SIGSTOP: the process freezes with its sockets open (a hung server, a frozen VM), which no client sees as a
+    /// disconnect. <see cref="ResumeAsync"/> lets it run on.
+    /// </summary>
+    public Task PauseAsync() => SignalAsync("STOP");
+
+    /// <summary>SIGCONT after <see cref="PauseAsync"/>.</summary>
+    public Task ResumeAsync() => SignalAsync("CONT");
+
     /// <summary>Stops, waits <paramref name="downtime"/>, and starts again on the same port.</summary>
     public async Task RestartAsync(TimeSpan downtime)
     {
@@ -142,4 +151,15 @@ public abstract class ServerProcess : IAsyncDisposable
     }
 
     private void Append(string? line) => _output.Append(line);
+
+    private async Task SignalAsync(string signal)
+    {
+        var pid = ProcessId ?? throw new InvalidOperationException($"{FileName} is not running");
+        using var kill = Process.Start("kill", ["-" + signal, pid.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        await kill.WaitForExitAsync();
+        if (kill.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"kill -{signal} {pid} failed with exit code {kill.ExitCode}");
+        }
+    }
 }

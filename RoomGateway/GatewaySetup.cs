@@ -43,9 +43,10 @@ public static class GatewaySetup
         fanout.Validate();
         builder.Services.AddSingleton(fanout);
         builder.Services.AddSingleton<FanoutMetrics>();
+        builder.Services.AddSingleton<ProcessMetrics>();
         builder.Services.AddSingleton(sp => new PrometheusExporter(
-            [sp.GetRequiredService<FanoutMetrics>().Meter, sp.GetRequiredService<BackendMetrics>().Meter]));
-        builder.AddLiveImOtlp(FanoutMetrics.MeterName, BackendMetrics.MeterName);
+            [sp.GetRequiredService<FanoutMetrics>().Meter, sp.GetRequiredService<BackendMetrics>().Meter, sp.GetRequiredService<ProcessMetrics>().Meter]));
+        builder.AddLiveImOtlp(FanoutMetrics.MeterName, BackendMetrics.MeterName, ProcessMetrics.MeterName);
         builder.Services.AddSingleton<RoomRegistry>();
         builder.Services.AddSingleton<RoomServiceClient>();
         builder.Services.AddSingleton<RoomSubscriptions>();
@@ -111,6 +112,7 @@ public static class GatewaySetup
         builder.Services.AddSingleton(AdminSettings.Resolve(
             builder.Configuration, builder.Environment, "the bearer token of the gateway's admin endpoint (POST /admin/drain)"));
         builder.Services.AddSingleton(LoadReportOptions.From(builder.Configuration));
+        builder.Services.AddSingleton(sp => new RegistryMetrics(sp.GetRequiredService<FanoutMetrics>().Meter));
         builder.Services.AddSingleton<LoadReporter>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<LoadReporter>());
         var drain = DrainOptions.From(builder.Configuration);

@@ -69,9 +69,10 @@ public static class RoomServiceSetup
         builder.Services.AddHostedService<RoomRequestListener>();
         builder.AddGatewayAssignment();
         builder.Services.AddSingleton<RoomServiceMetrics>();
+        builder.Services.AddSingleton<ProcessMetrics>();
         builder.Services.AddSingleton(sp => new PrometheusExporter(
-            [sp.GetRequiredService<RoomServiceMetrics>().Meter, sp.GetRequiredService<BackendMetrics>().Meter]));
-        builder.AddLiveImOtlp(RoomServiceMetrics.MeterName, BackendMetrics.MeterName);
+            [sp.GetRequiredService<RoomServiceMetrics>().Meter, sp.GetRequiredService<BackendMetrics>().Meter, sp.GetRequiredService<ProcessMetrics>().Meter]));
+        builder.AddLiveImOtlp(RoomServiceMetrics.MeterName, BackendMetrics.MeterName, ProcessMetrics.MeterName);
         builder.Services.AddSingleton(PresenceOptions.From(builder.Configuration));
         builder.Services.AddSingleton<PresenceStore>();
         builder.Services.AddHostedService<PresenceBroadcaster>();

@@ -36,6 +36,7 @@ public sealed partial class LoadReporter : BackgroundService
     private readonly LoadReportOptions _options;
     private readonly IServer _server;
     private readonly ILogger<LoadReporter> _logger;
+    private readonly RegistryMetrics _reports;
     private readonly SemaphoreSlim _reporting = new(1, 1);
     private TimeSpan _lastCpu = ProcessCpu();
     private long _lastDeliveries;
@@ -45,8 +46,9 @@ public sealed partial class LoadReporter : BackgroundService
 
     public LoadReporter(
         IRedisClient redis, RoomRegistry registry, FanoutMetrics metrics, GatewayIdentity gateway, LoadReportOptions options,
-        IServer server, ILogger<LoadReporter> logger)
+        IServer server, ILogger<LoadReporter> logger, RegistryMetrics reports)
     {
+        _reports = reports;
         _redis = redis;
         _registry = registry;
         _metrics = metrics;
@@ -81,9 +83,11 @@ public sealed partial class LoadReporter : BackgroundService
                 new RedisArg[] { RedisKeys.GatewayLoad(_gateway.Id), RedisKeys.GatewayIndex },
                 new RedisArg[] { _gateway.Id, json, _options.TtlMs, now + _options.TtlMs, now },
                 ct);
+            _reports.Reported();
         }
         catch (RedisException ex)
         {
+            _reports.Failed();
             LogReportFailed(ex.Message);
         }
         finally

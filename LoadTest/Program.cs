@@ -1,13 +1,17 @@
 // LoadTest: the spike load runner. `presence` measures presence's Redis cost; `fanout` measures LiveIm against a stock SignalR hub and a raw WebSocket ceiling
 // (docs/loadtest.md); `serve-signalr` and `serve-raw` are those two servers, started by `fanout` as child processes.
 using LiveIm.LoadTest.Fanout;
+using LiveIm.LoadTest.Model;
 using LiveIm.LoadTest.Presence;
+using LiveIm.LoadTest.Scaling;
 using LiveIm.LoadTest.Servers;
 
 return args.FirstOrDefault() switch
 {
     FanoutCommand.Name => await FanoutCommand.RunAsync(args[1..]),
     PresenceCommand.Name => await PresenceCommand.RunAsync(args[1..]),
+    ScaleCommand.Name => await ScaleCommand.RunAsync(args[1..]),
+    ModelCommand.Name => ModelCommand.Run(args[1..]),
     ServerCommand.SignalR or ServerCommand.Raw => await ServerCommand.RunAsync(args),
     null or "-h" or "--help" => Usage(0),
     var other => Usage(2, $"unknown scenario '{other}'"),
@@ -24,5 +28,7 @@ static int Usage(int code, string? error = null)
     Console.WriteLine("scenarios:");
     Console.WriteLine("  fanout   one room, three targets side by side: LiveIm, stock SignalR, raw WebSockets (fanout --help)");
     Console.WriteLine("  presence what presence reports and online broadcasts cost Redis (presence --help)");
+    Console.WriteLine("  scale    one room over 1..N gateways: bus copies, RoomService and Redis cost per event (scale --help)");
+    Console.WriteLine("  model    the capacity model from measured figures (model --help; docs/capacity.md)");
     return code;
 }

@@ -69,7 +69,7 @@ public sealed class ModelInputs
     /// <summary>The value under <paramref name="key"/>, or null when not measured.</summary>
     public double? Value(string key) => Get(key)?.Value;
 
-    /// <summary>Sets a figure (a non-finite value is stored as not measured).</summary>
+    /// <summary>Sets a figure (a value that is not a positive number, e.g. idle noise larger than the load, is stored as not measured).</summary>
     public void Set(string key, double? value, string source)
     {
         if (!Keys.ContainsKey(key))
@@ -77,7 +77,7 @@ public sealed class ModelInputs
             throw new OptionsException($"unknown model input '{key}' (known: {string.Join(", ", Keys.Keys)})");
         }
 
-        _figures[key] = new Figure(value is { } v && double.IsFinite(v) ? v : null, source);
+        _figures[key] = new Figure(value is { } v && double.IsFinite(v) && v > 0 ? v : null, source);
     }
 
     /// <summary>Takes every figure of <paramref name="other"/> that has a value, and the "not measured" notes of keys this one lacks.</summary>

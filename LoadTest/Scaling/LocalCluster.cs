@@ -167,7 +167,7 @@ internal sealed class LocalCluster : IAsyncDisposable
             {
                 foreach (var limit in new[]
                          {
-                             "MaxConnectionsPerIp", "JoinsPerSecond", "JoinsBurst", "JoinPerSecond", "JoinBurst", "ChatPerSecond",
+                             "MaxConnections", "MaxConnectionsPerIp", "JoinsPerSecond", "JoinsBurst", "JoinPerSecond", "JoinBurst", "ChatPerSecond",
                              "ChatBurst", "GiftPerSecond", "GiftBurst", "LikePerSecond", "LikeBurst",
                          })
                 {

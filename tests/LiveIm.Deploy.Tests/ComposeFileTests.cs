@@ -88,6 +88,30 @@ public sealed partial class ComposeFileTests
         }
     }
 
+    [Fact]
+    public async Task The_sentinel_variant_adds_failover_and_points_every_service_at_the_sentinels()
+    {
+        var config = await Tool.RunAsync(
+            "docker-compose", "docker-compose",
+            ["-f", Repo.Path("docker-compose.yml"), "-f", Repo.Path("deploy", "compose", "redis-sentinel.yml"), "config"], Repo.Root, AllSecrets());
+        Assert.True(config.ExitCode == 0, config.All);
+        var services = Services(config.Output);
+        Assert.Contains("--replicaof redis 6379", string.Join(' ', Sequence(services, "redis-replica", "command")), StringComparison.Ordinal);
+        for (var n = 1; n <= 3; n++)
+        {
+            Assert.Contains("sentinel monitor liveim redis 6379 2", string.Join(' ', Sequence(services, "sentinel" + n, "command")), StringComparison.Ordinal);
+        }
+
+        foreach (var service in new[] { "roomservice1", "roomservice2", "gateway1", "gateway2", "gateway3" })
+        {
+            Assert.Equal(
+                "sentinel1:26379,sentinel2:26379,sentinel3:26379,serviceName=liveim,password=test-value-of-liveim_redis_password",
+                Scalar(services, service, "environment", "Redis__Configuration"));
+            Assert.Equal(string.Empty, Scalar(services, service, "environment", "Redis__EndPoint"));
+            Assert.Equal("test-value-of-liveim_signing_key", Scalar(services, service, "environment", "Auth__SigningKey"));
+        }
+    }
+
     [Theory]
     [MemberData(nameof(EachSecret))]
     public async Task Compose_refuses_the_file_without_a_secret_and_names_it(string missing)

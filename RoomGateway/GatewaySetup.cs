@@ -43,6 +43,7 @@ public static class GatewaySetup
         fanout.Validate();
         builder.Services.AddSingleton(fanout);
         builder.Services.AddSingleton<FanoutMetrics>();
+        builder.Services.AddSingleton(sp => new TickPolicy(fanout, sp.GetRequiredService<FanoutMetrics>(), TimeProvider.System));
         builder.Services.AddSingleton<ProcessMetrics>();
         builder.Services.AddSingleton(sp => new PrometheusExporter(
             [sp.GetRequiredService<FanoutMetrics>().Meter, sp.GetRequiredService<BackendMetrics>().Meter, sp.GetRequiredService<ProcessMetrics>().Meter]));

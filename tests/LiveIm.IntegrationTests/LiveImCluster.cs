@@ -62,6 +62,9 @@ public class LiveImCluster : IAsyncLifetime
 
     public Uri RoomServiceUrl { get; private set; } = null!;
 
+    /// <summary>How many RoomService instances share the request queue group (<see cref="RoomServiceUrl"/> is the first).</summary>
+    protected virtual int RoomServiceCount => 1;
+
     public Uri[] Gateways { get; private set; } = [];
 
     public LiveImTokens Tokens { get; } = new(new AuthSettings { SigningKey = SigningKey });
@@ -70,14 +73,22 @@ public class LiveImCluster : IAsyncLifetime
     {
         await Nats.StartAsync();
         await Redis.StartAsync();
-        RoomServiceUrl = await StartAsync(
-            b =>
+        for (var i = 0; i < RoomServiceCount; i++)
+        {
+            var url = await StartAsync(
+                b =>
+                {
+                    ConfigureRoomService(b);
+                    b.AddRoomService();
+                },
+                a => a.MapRoomService(),
+                i == 0 ? "roomservice" : $"roomservice{i + 1}");
+            if (i == 0)
             {
-                ConfigureRoomService(b);
-                b.AddRoomService();
-            },
-            a => a.MapRoomService(),
-            "roomservice");
+                RoomServiceUrl = url;
+            }
+        }
+
         var gateways = new List<Uri>();
         foreach (var name in new[] { "gwA", "gwB", "gwC" })
         {

@@ -43,8 +43,8 @@ public static class CapacityModel
 
         var roomGateways = RoomGateways(w, gateways, viewersPerRoom);
         var membersPerRoomGateway = viewersPerRoom / roomGateways;
-        var tickMs = TickMs(w, membersPerRoomGateway);
-        var framesPerMember = FramesPerMemberPerSecond(eventsPerRoom, tickMs);
+        var tickMs = TickMs(w, membersPerRoomGateway, cpuPerFrame);
+        var framesPerMember = FramesPerMemberPerSecond(w, eventsPerRoom, tickMs);
         double? coresPerGateway = cpuPerFrame is { } m ? GatewayCores(w, gateways, viewersPerRoom, eventsPerRoom, m) : null;
         double? memoryPerGatewayMB = inputs.Value(ModelInputs.GatewayMemoryKBPerConnection) is { } kb && inputs.Value(ModelInputs.GatewayBaseMemoryMB) is { } baseMb
             ? baseMb + (w.Viewers / (double)gateways * kb / 1024)
@@ -99,17 +99,25 @@ public static class CapacityModel
     public static int RoomGateways(ModelWorkload w, int gateways, double viewersPerRoom) =>
         Math.Max(1, Math.Min(gateways, (int)Math.Ceiling(viewersPerRoom / w.MaxRoomMembersPerGateway)));
 
-    /// <summary>The gateway's tick for a room of <paramref name="members"/> local members (FanoutOptions.TickFor).</summary>
-    public static double TickMs(ModelWorkload w, double members) =>
-        Math.Clamp(members * w.FrameCostMicros / (w.RoomCoreShare * 1000), w.TickMs, w.MaxTickMs);
+    /// <summary>
+    /// The gateway's tick for a room of <paramref name="members"/> local members (TickPolicy.TickFor, without
+    /// pressure): members × the gateway's own measured CPU per frame (the model's measured figure; the gateway's
+    /// starting estimate when there is none) over the room's share of a core.
+    /// </summary>
+    public static double TickMs(ModelWorkload w, double members, double? cpuMicrosPerFrame) =>
+        Math.Clamp(members * (cpuMicrosPerFrame ?? w.FrameCostMicros) / (w.RoomCoreShare * 1000), w.TickMs, w.MaxTickMs);
 
-    /// <summary>Frames per member per second: one per tick while events keep coming, never more than one per event.</summary>
-    public static double FramesPerMemberPerSecond(double eventsPerSecond, double tickMs) => Math.Min(eventsPerSecond, 1000 / tickMs);
+    /// <summary>
+    /// Frames per member per second, an upper bound: one per tick while events keep coming, plus one per gift (a
+    /// pending gift brings the flush forward, at most once per Fanout:ReliableTickMs), never more than one per event.
+    /// </summary>
+    public static double FramesPerMemberPerSecond(ModelWorkload w, double eventsPerSecond, double tickMs) =>
+        Math.Min(eventsPerSecond, (1000 / tickMs) + Math.Min(w.GiftsPerSecond, 1000 / w.ReliableTickMs));
 
     private static double GatewayCores(ModelWorkload w, int gateways, double viewersPerRoom, double eventsPerRoom, double cpuMicrosPerFrame)
     {
         var roomGateways = RoomGateways(w, gateways, viewersPerRoom);
-        var frames = FramesPerMemberPerSecond(eventsPerRoom, TickMs(w, viewersPerRoom / roomGateways));
+        var frames = FramesPerMemberPerSecond(w, eventsPerRoom, TickMs(w, viewersPerRoom / roomGateways, cpuMicrosPerFrame));
         var connectionsPerGateway = w.Viewers / (double)gateways;
         return connectionsPerGateway * frames * cpuMicrosPerFrame / 1e6;
     }

@@ -29,8 +29,8 @@ public static class ModelReport
         Row(text, estimates, "**gateways**", e => "**" + N(e.Gateways) + "**", "max of the two");
         Row(text, estimates, "gateways per room (bus copies per event)", e => N(e.GatewaysPerRoom), "g = min(G, ⌈V/R / MaxRoomMembersPerGateway⌉)");
         Row(text, estimates, "room members per gateway", e => N(e.MembersPerRoomGateway), "m = V/R / g");
-        Row(text, estimates, "tick (ms)", e => F(e.TickMs, "0"), "clamp(m × FrameCostMicros / (RoomCoreShare × 1000), TickMs, MaxTickMs)");
-        Row(text, estimates, "frames per member per second", e => F(e.FramesPerMemberPerSecond, "0.0"), "f = min(E, 1000 / tick)");
+        Row(text, estimates, "tick (ms)", e => F(e.TickMs, "0"), "clamp(m × cpuPerFrame / (RoomCoreShare × 1000), TickMs, MaxTickMs)");
+        Row(text, estimates, "frames per member per second", e => F(e.FramesPerMemberPerSecond, "0.0"), "f = min(E, 1000 / tick + min(gifts, 1000 / ReliableTickMs))");
         Row(text, estimates, "cores busy per gateway", e => F(e.CoresPerGateway, "0.00"), "(V/G) × f × cpuPerFrame");
         Row(text, estimates, "memory per gateway (MB)", e => F(e.MemoryPerGatewayMB, "N0"), "base + (V/G) × KB per connection");
         Row(text, estimates, "deliveries/s", e => N(e.DeliveriesPerSecond), "V × E");

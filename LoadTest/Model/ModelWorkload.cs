@@ -44,9 +44,12 @@ public sealed record ModelWorkload
     public double TickMs { get; init; } = 50;
 
     /// <summary>Fanout:MaxTickMs.</summary>
-    public double MaxTickMs { get; init; } = 250;
+    public double MaxTickMs { get; init; } = 500;
 
-    /// <summary>Fanout:FrameCostMicros (the gateway's setting that sizes the tick, not the measured cost).</summary>
+    /// <summary>Fanout:ReliableTickMs: a pending gift brings its room's flush forward to this, at most one such flush per it.</summary>
+    public double ReliableTickMs { get; init; } = 100;
+
+    /// <summary>Fanout:FrameCostMicros: the gateway's starting estimate of its CPU per frame, used by the tick until it has measured its own (the model uses the measured figure when it has one).</summary>
     public double FrameCostMicros { get; init; } = 10;
 
     /// <summary>Fanout:RoomCoreShare.</summary>

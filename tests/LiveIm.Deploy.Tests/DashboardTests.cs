@@ -54,7 +54,8 @@ public sealed class DashboardTests
                      "liveim_gateway_frames_total", "liveim_gateway_dropped_total", "liveim_gateway_slow_consumer_closes_total", "liveim_gateway_ticks_total",
                      "liveim_gateway_publish_to_write_seconds_bucket", "liveim_roomservice_request_duration_seconds_bucket",
                      "liveim_bus_ping_duration_seconds_bucket", "liveim_redis_command_duration_seconds_bucket", "liveim_redis_ping_duration_seconds_bucket",
-                     "process_cpu_seconds_total", "process_working_set_bytes",
+                     "process_cpu_seconds_total", "process_working_set_bytes", "liveim_gateway_frame_cost_seconds", "liveim_gateway_room_tick_seconds",
+                     "liveim_gateway_room_flush_cost_seconds",
                  })
         {
             Assert.Contains(metric, all, StringComparison.Ordinal);

@@ -6,12 +6,15 @@ namespace LiveIm.Deploy.Tests;
 
 /// <summary>
 /// RoomService and two gateways as processes (with nats-server and redis-server) and steady traffic through both
-/// gateways: viewers in one room on each, a streamer sending chat lines and gifts on each. Shared by the tests that
+/// gateways: viewers in one room on each (a hot room of 1,020 on the first), a streamer sending chat lines and gifts on each. Shared by the tests that
 /// read what the processes export and by the one that runs Prometheus against them.
 /// </summary>
 public sealed class LiveSystem : IAsyncLifetime
 {
     private const string Room = "deploy-metrics";
+
+    /// <summary>Viewers of the room on gateway 1: enough for it to count as a hot room there.</summary>
+    private const int HotRoomViewers = LiveIm.RoomGateway.Delivery.FanoutMetrics.HotRoomMembers + 20;
     private readonly CancellationTokenSource _stop = new();
     private readonly List<ReceiverPool> _viewers = [];
     private readonly List<Publisher> _publishers = [];
@@ -29,11 +32,13 @@ public sealed class LiveSystem : IAsyncLifetime
     {
         _cluster = await LocalCluster.StartAsync(2, openLimits: true, _ => { }, CancellationToken.None);
         var sources = new SourceAddresses(1);
-        foreach (var port in _cluster.GatewayPorts)
+        for (var g = 0; g < _cluster.GatewayPorts.Count; g++)
         {
-            var viewers = new ReceiverPool(3, 1_000, new IPEndPoint(IPAddress.Loopback, port), Room, sources);
+            // Gateway 1 holds a hot room (the per-room tick and flush gauges start at FanoutMetrics.HotRoomMembers).
+            var count = g == 0 ? HotRoomViewers : 3;
+            var viewers = new ReceiverPool(count, 1_000, new IPEndPoint(IPAddress.Loopback, _cluster.GatewayPorts[g]), Room, sources);
             _viewers.Add(viewers);
-            var storm = await viewers.ConnectAllAsync(100, 3, TimeSpan.FromSeconds(10), _ => { });
+            var storm = await viewers.ConnectAllAsync(1_000, 32, TimeSpan.FromSeconds(15), _ => { });
             Assert.True(storm.Failed == 0, storm.LastError);
         }
 

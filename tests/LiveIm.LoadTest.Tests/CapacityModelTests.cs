@@ -18,19 +18,32 @@ public sealed class CapacityModelTests
     }
 
     [Fact]
-    public void A_room_of_a_million_needs_gateways_by_connections_and_crosses_the_bus_once_per_gateway()
+    public void A_room_of_a_million_is_spread_over_every_gateway_and_crosses_the_bus_once_per_gateway()
     {
         var e = CapacityModel.Estimate(new ModelWorkload { Viewers = 1_000_000 }, Measured());
         Assert.Equal(72, e.GatewaysByConnections);           // ⌈1,000,000 / 14,000⌉
-        Assert.Equal(72, e.Gateways);
-        Assert.Equal(72, e.GatewaysPerRoom);
-        Assert.Equal(250, e.TickMs);                         // 13,889 members × 10 µs / 0.5 core > 250 ms
-        Assert.Equal(4, e.FramesPerMemberPerSecond);
-        Assert.Equal(1_000_000 / 72.0 * 4 * 15 / 1e6, e.CoresPerGateway!.Value, 6);
+        Assert.Equal(Math.Max(72, e.GatewaysByCpu!.Value), e.Gateways);
+        Assert.Equal(e.Gateways, e.GatewaysPerRoom);          // 1M / 2,500 per gateway > the fleet: on all of them
+        var members = 1_000_000.0 / e.Gateways;
+        Assert.Equal(Math.Clamp(members * 15 / 500, 50, 500), e.TickMs, 6);
+        Assert.Equal(Math.Min(25, (1000 / e.TickMs) + 5), e.FramesPerMemberPerSecond, 6);
+        Assert.Equal(members * e.FramesPerMemberPerSecond * 15 / 1e6, e.CoresPerGateway!.Value, 6);
+        Assert.True(e.CoresPerGateway <= 2 * 0.7);
         Assert.Equal(25_000_000, e.DeliveriesPerSecond);
         Assert.Equal(75, e.NatsMessagesInPerSecond);          // 2 × 25 sends + 25 events
-        Assert.Equal(50 + (25 * 72), e.NatsMessagesOutPerSecond);
+        Assert.Equal(50 + (25 * e.Gateways), e.NatsMessagesOutPerSecond);
         Assert.Equal(2, e.RoomServices);
+    }
+
+    [Fact]
+    public void One_gateway_less_than_the_model_says_would_be_over_its_cores()
+    {
+        var w = new ModelWorkload { Viewers = 1_000_000 };
+        var e = CapacityModel.Estimate(w, Measured());
+        var g = e.Gateways - 1;
+        var members = 1_000_000.0 / g;
+        var frames = CapacityModel.FramesPerMemberPerSecond(w, 25, CapacityModel.TickMs(w, members, 15));
+        Assert.True(members * frames * 15 / 1e6 > 2 * 0.7);
     }
 
     [Fact]
@@ -39,7 +52,7 @@ public sealed class CapacityModelTests
         var e = CapacityModel.Estimate(new ModelWorkload { Viewers = 1_000_000, Rooms = 10_000 }, Measured());
         Assert.Equal(1, e.GatewaysPerRoom);
         Assert.Equal(50, e.TickMs);
-        Assert.Equal(20, e.FramesPerMemberPerSecond);        // min(25 events/s, 1000 / 50 ms)
+        Assert.Equal(25, e.FramesPerMemberPerSecond);        // min(25 events/s, 1000 / 50 ms + 5 gifts/s)
         Assert.True(e.GatewaysByCpu > e.GatewaysByConnections);
         Assert.True(e.CoresPerGateway <= 2 * 0.7);
         Assert.Equal(e.GatewaysByCpu, e.Gateways);
@@ -149,6 +162,6 @@ public sealed class CapacityModelTests
         Assert.Contains("1 room(s) × 100,000", text, StringComparison.Ordinal);
         Assert.Contains("1 room(s) × 10,000,000", text, StringComparison.Ordinal);
         Assert.Contains("10,000 room(s) × 100 ", text, StringComparison.Ordinal);
-        Assert.Contains("| **gateways** | **8** | **72** | **715** |", text, StringComparison.Ordinal);
+        Assert.Contains("| gateways by connections | 8 | 72 | 715 | 72 |", text, StringComparison.Ordinal);
     }
 }

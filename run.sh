@@ -9,8 +9,40 @@
 #   with --cluster the NATS nodes use NATS_PORT..NATS_PORT+2, NATS_MONITOR_PORT..+2 and NATS_ROUTE_PORT=6222..+2
 #   with --cluster Redis is a three-master Redis Cluster on REDIS_PORT, +1, +2 (cluster bus ports
 #   REDIS_BUS_PORT, +1, +2; default REDIS_PORT + 10000), every process given all three nodes.
+# ./run.sh --monitoring also runs Prometheus (PROMETHEUS_PORT=9090) with the shipped scrape config and alert rules.
 set -euo pipefail
 cd "$(dirname "$0")"
+
+# --- monitoring (./run.sh --monitoring): Prometheus on the local processes, with deploy/prometheus's config ---
+MONITORING=0
+PROMETHEUS_PORT=${PROMETHEUS_PORT:-9090}
+
+# Starts Debian's prometheus with deploy/prometheus/prometheus.yml rewritten for this run's ports (local-config.sh:
+# the same rewrite the deployment tests use), waits until it answers, and prints where to look.
+start_monitoring() {
+  local prom
+  prom=$(command -v prometheus || true)
+  if [[ -z $prom ]]; then
+    if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null 2>&1; then
+      echo "run.sh: installing prometheus with apt-get"
+      apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq prometheus >/dev/null
+      prom=$(command -v prometheus)
+    else
+      echo "run.sh: --monitoring needs prometheus: run 'sudo apt-get install -y prometheus' and try again" >&2
+      return 1
+    fi
+  fi
+  deploy/prometheus/local-config.sh --gateways "127.0.0.1:$GATEWAY1_PORT,127.0.0.1:$GATEWAY2_PORT" \
+    --roomservices "127.0.0.1:$ROOMSERVICE_PORT" --prometheus "127.0.0.1:$PROMETHEUS_PORT" >"$state/prometheus.yml"
+  "$prom" --config.file="$state/prometheus.yml" --storage.tsdb.path="$state/prometheus-data" \
+    --web.listen-address="127.0.0.1:$PROMETHEUS_PORT" >"$state/prometheus.log" 2>&1 & pids+=($!)
+  for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$PROMETHEUS_PORT/-/ready" >/dev/null 2>&1 && break; sleep 0.2; done
+  cat <<MONITORING
+  Prometheus    http://127.0.0.1:$PROMETHEUS_PORT   (targets: /targets, LiveIm's alerts: /alerts; config $state/prometheus.yml)
+                The Grafana dashboard is deploy/grafana/dashboards/liveim.json (import it with this Prometheus as data source).
+MONITORING
+}
+# --- end of monitoring ---
 
 NATS_PORT=${NATS_PORT:-4222}
 NATS_MONITOR_PORT=${NATS_MONITOR_PORT:-8222}
@@ -25,7 +57,8 @@ CLUSTER=0
 for arg in "$@"; do
   case "$arg" in
     --cluster) CLUSTER=1 ;;
-    *) echo "run.sh: unknown argument '$arg' (known: --cluster)" >&2; exit 2 ;;
+    --monitoring) MONITORING=1 ;;
+    *) echo "run.sh: unknown argument '$arg' (known: --cluster, --monitoring)" >&2; exit 2 ;;
   esac
 done
 
@@ -144,5 +177,6 @@ Try: curl -s -XPOST http://127.0.0.1:$ROOMSERVICE_PORT/api/dev/token -H 'content
        -d '{"userId":"u1","name":"Ann","role":"streamer","room":"demo"}'
 Ctrl-C stops everything.
 INFO
+if ((MONITORING)); then start_monitoring; fi
 wait -n "${pids[@]}" || true
 echo "run.sh: a process exited; see $state/*.log"

@@ -7,6 +7,9 @@ cd "$(dirname "$0")"
 need_apt=()
 command -v nats-server >/dev/null 2>&1 || [[ -x /usr/sbin/nats-server ]] || need_apt+=(nats-server)
 command -v redis-server >/dev/null 2>&1 || [[ -x /usr/bin/redis-server ]] || need_apt+=(redis-server)
+# The deployment tests (tests/LiveIm.Deploy.Tests): promtool and prometheus, docker-compose config.
+command -v promtool >/dev/null 2>&1 || need_apt+=(prometheus)
+command -v docker-compose >/dev/null 2>&1 || need_apt+=(docker-compose)
 if ((${#need_apt[@]})); then
   if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null 2>&1; then
     echo "test.sh: installing ${need_apt[*]} with apt-get"

@@ -43,7 +43,8 @@ public static class GatewaySetup
         builder.Services.AddLiveImOptions<FanoutOptions>("Fanout", o => o.Validate());
         builder.Services.AddSingleton<FanoutMetrics>();
         builder.Services.AddSingleton(sp => new TickPolicy(sp.GetRequiredService<FanoutOptions>(), sp.GetRequiredService<FanoutMetrics>(), TimeProvider.System));
-        builder.AddLiveImMetrics(sp => [sp.GetRequiredService<FanoutMetrics>().Meter, sp.GetRequiredService<BackendMetrics>().Meter]);
+        builder.Services.AddSingleton<ProcessMetrics>();
+        builder.AddLiveImMetrics(sp => [sp.GetRequiredService<FanoutMetrics>().Meter, sp.GetRequiredService<BackendMetrics>().Meter, sp.GetRequiredService<ProcessMetrics>().Meter]);
         builder.Services.AddSingleton<RoomRegistry>();
         builder.Services.AddSingleton<RoomServiceClient>();
         builder.Services.AddSingleton<RoomSubscriptions>();
@@ -107,6 +108,7 @@ public static class GatewaySetup
     {
         builder.AddLiveImAdminToken("the bearer token of the gateway's admin endpoint (POST /admin/drain)");
         builder.Services.AddLiveImOptions<LoadReportOptions>(GatewayIdentity.Section, LoadReportOptions.Check).BindConfiguration(LoadReportOptions.Section);
+        builder.Services.AddSingleton(sp => new RegistryMetrics(sp.GetRequiredService<FanoutMetrics>().Meter));
         builder.Services.AddSingleton<LoadReporter>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<LoadReporter>());
         builder.Services.AddLiveImOptions<DrainOptions>(DrainOptions.Section, DrainOptions.Check);

@@ -77,7 +77,8 @@ public static class RoomServiceSetup
             .Validate<IHostEnvironment>((o, environment) => !o.Enabled || environment.IsDevelopment(), DevTokenOptions.RefusedOutsideDevelopment)
             .ValidateOnStart();
         builder.Services.AddSingleton<RoomServiceMetrics>();
-        builder.AddLiveImMetrics(sp => [sp.GetRequiredService<RoomServiceMetrics>().Meter, sp.GetRequiredService<BackendMetrics>().Meter]);
+        builder.Services.AddSingleton<ProcessMetrics>();
+        builder.AddLiveImMetrics(sp => [sp.GetRequiredService<RoomServiceMetrics>().Meter, sp.GetRequiredService<BackendMetrics>().Meter, sp.GetRequiredService<ProcessMetrics>().Meter]);
         builder.Services.AddLiveImOptions<PresenceOptions>(PresenceOptions.Section, PresenceOptions.Check);
         builder.Services.AddHostedService<PresenceBroadcaster>();
         return builder;

@@ -23,6 +23,7 @@ public sealed partial class LoadReporter : BackgroundService
     private readonly LoadReportOptions _options;
     private readonly IServer _server;
     private readonly ILogger<LoadReporter> _logger;
+    private readonly RegistryMetrics _reports;
     private readonly SemaphoreSlim _reporting = new(1, 1);
     private TimeSpan _lastCpu = ProcessCpu();
     private long _lastDeliveries;
@@ -32,8 +33,9 @@ public sealed partial class LoadReporter : BackgroundService
 
     public LoadReporter(
         IGatewayRegistry gateways, RoomRegistry registry, FanoutMetrics metrics, GatewayIdentity gateway, LoadReportOptions options,
-        IServer server, ILogger<LoadReporter> logger)
+        IServer server, ILogger<LoadReporter> logger, RegistryMetrics reports)
     {
+        _reports = reports;
         _gateways = gateways;
         _registry = registry;
         _metrics = metrics;
@@ -63,9 +65,11 @@ public sealed partial class LoadReporter : BackgroundService
             var report = new GatewayLoadReport(
                 _gateway.Id, Url(), _registry.ConnectionCount, Math.Round(_cpu, 3), Math.Round(_deliveriesPerSecond, 1), Draining, _options.Weight, now);
             await _gateways.ReportAsync(report, TimeSpan.FromMilliseconds(_options.TtlMs), ct);
+            _reports.Reported();
         }
         catch (StoreUnavailableException ex)
         {
+            _reports.Failed();
             LogReportFailed(ex.Message);
         }
         finally

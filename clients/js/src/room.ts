@@ -1,5 +1,5 @@
 import { backoffDelay, clamp, type BackoffOptions } from "./backoff.js";
-import { LiveImError, toLiveImError } from "./errors.js";
+import { LiveImError, parseServerError, toLiveImError } from "./errors.js";
 import { checkEvent, isReliableLane, type RoomEvent } from "./events.js";
 import { assignGateway, defaultFetch, roomInfo, serviceUrl, type FetchLike, type GatewayAssignment } from "./http.js";
 import { signalRHubFactory, type HubConnectionLike, type HubFactory, type Logger } from "./hub.js";
@@ -659,7 +659,9 @@ export class LiveImRoom {
     }
 
     this.joined = false;
-    const e = error === undefined ? null : toLiveImError(error);
+    // A close message of the server carries a code (banned, slow_consumer, flood, unavailable at a drain's deadline);
+    // a connection that just broke does not.
+    const e = error === undefined ? null : parseServerError(error.message);
     if (e?.code === "banned") {
       this.shutDown(e);
       return;

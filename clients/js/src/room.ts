@@ -24,6 +24,18 @@ export interface RoomOptions {
   likeFlushMs?: number;
   /** Read `GET /api/rooms/{roomId}` after each join (online count and the stream clock before any event carries them). Default false. */
   fetchRoomInfo?: boolean;
+  /**
+   * With `fetchRoomInfo`: while the room has no stream clock (nobody streams yet), read room info again this often
+   * (ms). Default 0: only after joins. Each poll is an HTTP request to RoomService per client: keep it off, or long,
+   * in rooms with a large audience (there the first stamped event brings the clock anyway).
+   */
+  roomInfoPollMs?: number;
+  /**
+   * How long a gateway whose connection broke (or could not be made) is not taken again while assignment offers it:
+   * after a crash the registry hands it out until its last load report expires. Default 6,000 ms, the gateways'
+   * default report TTL (`Registry:TtlMs`); match yours.
+   */
+  failedGatewayAvoidMs?: number;
   /** Ids remembered to hand each event over once. Default 20,000. */
   rememberedIds?: number;
   /** Where the room and SignalR log to. Default: nowhere. */
@@ -185,6 +197,7 @@ export class LiveImRoom {
   private repairAttempts = 0;
   private repairing = false;
 
+  private roomInfoTimer: ReturnType<typeof setTimeout> | null = null;
   private pendingLikes = 0;
   private likeTimer: ReturnType<typeof setTimeout> | null = null;
   private sendWaiters: { resolve: () => void; reject: (e: LiveImError) => void }[] = [];
@@ -529,7 +542,7 @@ export class LiveImRoom {
         }
 
         if (gateway !== null) {
-          this.avoid.set(gateway.url, Date.now() + 10_000);
+          this.avoid.set(gateway.url, Date.now() + this.avoidMs());
         }
 
         this.log("info", `connecting to room ${this.roomId} failed (${e.code}): ${e.message}`);
@@ -543,25 +556,31 @@ export class LiveImRoom {
     throw new LiveImError("closed", "closed: the room was closed before it joined");
   }
 
-  // Assignment, except the very first connection when the app named a gateway. A gateway that just failed (or is
-  // draining) is asked around twice: after a crash the registry hands it out until its report expires (seconds).
+  // Assignment, except the very first connection when the app named a gateway. A gateway that just failed is not
+  // taken again while its avoid window lasts: after a crash the registry hands it out until its last load report
+  // expires (6 s by default), and connecting to a dead address only costs time (and a browser console error). Asked
+  // again every 0.5-1 s meanwhile; when the window ends, whatever assignment says goes.
   private async pickGateway(attempt: number): Promise<GatewayAssignment> {
     if (!this.everJoined && attempt === 0 && this.options.gatewayUrl) {
       return { url: this.options.gatewayUrl, gatewayId: "" };
     }
 
-    for (let round = 0; ; round++) {
+    for (;;) {
       const assigned = await assignGateway(this.fetchFn, this.options.serviceUrl, this.roomId);
       const until = this.avoid.get(assigned.url);
-      if (until === undefined || until < Date.now() || round >= 2) {
+      if (until === undefined || until < Date.now()) {
         return assigned;
       }
 
-      await this.sleepUntilWoken(250 + Math.floor(this.random() * 500));
+      await this.sleepUntilWoken(Math.min(until - Date.now(), 500 + Math.floor(this.random() * 500)));
       if (this.closed) {
         throw new LiveImError("closed", "closed: the room was closed");
       }
     }
+  }
+
+  private avoidMs(): number {
+    return clamp(this.options.failedGatewayAvoidMs ?? 6_000, 0, 600_000);
   }
 
   private createHub(gateway: GatewayAssignment): HubConnectionLike {
@@ -620,6 +639,11 @@ export class LiveImRoom {
   }
 
   private async readRoomInfo(): Promise<void> {
+    if (this.roomInfoTimer !== null) {
+      clearTimeout(this.roomInfoTimer);
+      this.roomInfoTimer = null;
+    }
+
     try {
       const info = await roomInfo(this.fetchFn, this.options.serviceUrl, this.roomId);
       const s = info.stream;
@@ -633,6 +657,14 @@ export class LiveImRoom {
     } catch (error) {
       this.emit("error", toLiveImError(error));
     }
+
+    const poll = this.options.roomInfoPollMs ?? 0;
+    if (poll > 0 && !this.closed && this.roomStateValue.streamClock === null && this.roomInfoTimer === null) {
+      this.roomInfoTimer = setTimeout(() => {
+        this.roomInfoTimer = null;
+        void this.readRoomInfo();
+      }, Math.max(250, poll));
+    }
   }
 
   private onReconnectHint(hub: HubConnectionLike, notice: unknown): void {
@@ -643,10 +675,7 @@ export class LiveImRoom {
     const n = (typeof notice === "object" && notice !== null ? notice : {}) as { reason?: unknown; delayMs?: unknown };
     const reason = typeof n.reason === "string" && /^[a-z_]{1,32}$/.test(n.reason) ? n.reason : "reconnect";
     const delayMs = typeof n.delayMs === "number" ? clamp(Math.floor(n.delayMs), 0, 3_600_000) : 0;
-    if (this.gateway !== null) {
-      this.avoid.set(this.gateway.url, Date.now() + 120_000);
-    }
-
+    // No need to avoid the draining gateway: it reported itself draining before it sent this, and assignment skips it.
     this.statsValue.moves++;
     this.log("info", `gateway asks to move (${reason}) in ${delayMs} ms`);
     void this.connectLoop("reconnecting", reason, delayMs).catch(() => {});
@@ -675,8 +704,9 @@ export class LiveImRoom {
 
     const reason = e?.code ?? "dropped";
     this.log("info", `connection to ${this.gateway?.url ?? "?"} closed (${reason}); reconnecting`);
-    if (this.gateway !== null) {
-      this.avoid.set(this.gateway.url, Date.now() + 10_000);
+    // A close message means the gateway is alive and said why; a connection that just broke may mean it died.
+    if (this.gateway !== null && e === null) {
+      this.avoid.set(this.gateway.url, Date.now() + this.avoidMs());
     }
 
     // A flood close means slow down: the first attempt waits a few seconds instead of a fraction of one.
@@ -691,13 +721,13 @@ export class LiveImRoom {
 
     this.closed = true;
     this.joined = false;
-    for (const timer of [this.gapTimer, this.likeTimer]) {
+    for (const timer of [this.gapTimer, this.likeTimer, this.roomInfoTimer]) {
       if (timer !== null) {
         clearTimeout(timer);
       }
     }
 
-    this.gapTimer = this.likeTimer = null;
+    this.gapTimer = this.likeTimer = this.roomInfoTimer = null;
     this.wake?.();
     for (const hub of [...this.live]) {
       this.retire(hub);

@@ -27,6 +27,7 @@ function setup(options: Partial<RoomOptions> = {}) {
     backoff: { initialMs: 20, maxMs: 100 },
     gapRepairDelayMs: 50,
     likeFlushMs: 20,
+    failedGatewayAvoidMs: 100,
     random: seeded(2),
     ...options,
   });

@@ -31,6 +31,7 @@ function setup(options: Partial<RoomOptions> = {}) {
     backoff: { initialMs: 20, maxMs: 100 },
     gapRepairDelayMs: 50,
     likeFlushMs: 20,
+    failedGatewayAvoidMs: 100,
     random: seeded(1),
     ...options,
   });
@@ -345,7 +346,7 @@ test("the first connection goes to gatewayUrl when given; later ones through ass
 });
 
 test("after a crash the gateway that failed is not taken again at once while assignment still hands it out", async () => {
-  const { room, gw1, gw2, http, state } = setup();
+  const { room, gw1, gw2, http, state } = setup({ failedGatewayAvoidMs: 5_000 });
   await room.start();
   let asked = 0;
   http.assign(() => json(200, ++asked <= 1 ? { url: gw1.url, gatewayId: "gw1" } : { url: gw2.url, gatewayId: "gw2" }));

@@ -87,7 +87,7 @@ function show(room: LiveImRoom, e: RoomEvent): void {
       line.append(tools);
     }
   } else if (e.type === "gift") {
-    line = el("li", { class: "gift-line", "data-id": String(e.id) }, `🎁 ${e.from?.name ?? "?"} sent ${e.gift?.count} × ${e.gift?.giftId}`);
+    line = el("li", { class: "gift-line", "data-id": String(e.id) }, `★ ${e.from?.name ?? "?"} sent ${e.gift?.count} × ${e.gift?.giftId}`);
   } else if (e.type === "likes") {
     likes += e.likes ?? 0;
     document.getElementById("likes")!.textContent = String(likes);

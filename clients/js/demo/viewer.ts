@@ -115,16 +115,17 @@ function showGift(e: RoomEvent, animate: boolean): void {
   giftLog.append(el("li", { "data-id": String(e.id), "data-seq": String(e.seq), "data-gift": giftId, "data-count": String(count) }, `${e.from?.name ?? "?"} sent ${count} × ${giftId}`));
   while (giftLog.children.length > 200) giftLog.firstElementChild!.remove();
   const totals = document.getElementById("giftTotals")!;
-  totals.replaceChildren(...[...giftTotals].map(([g, n]) => el("span", { class: "total", "data-gift": g }, `${emoji(g)} ${n}`)));
+  totals.replaceChildren(...[...giftTotals].map(([g, n]) => el("span", { class: "total gift-" + g, "data-gift": g }, `${emoji(g)} ${g} ${n}`)));
   if (animate) {
-    const pop = el("div", { class: "gift-pop" }, `${emoji(giftId)} ×${count}`);
-    pop.style.left = `${10 + Math.random() * 70}%`;
+    const pop = el("div", { class: "gift-pop gift-" + giftId }, `${emoji(giftId)} ${giftId} ×${count}`);
+    pop.style.left = `${10 + Math.random() * 45}%`;
     giftLayer.append(pop);
     setTimeout(() => pop.remove(), 2_500);
   }
 }
 
-const emoji = (giftId: string): string => ({ rose: "🌹", heart: "💖", rocket: "🚀" })[giftId] ?? "🎁";
+// Symbols every system font has (no emoji font needed), each in its gift's colour (demo.css).
+const emoji = (giftId: string): string => ({ rose: "✿", heart: "♥", rocket: "✈" })[giftId] ?? "★";
 
 // The test pattern: colour bars and the stream clock of what this viewer "sees".
 function draw(live: PlaybackPosition | null): void {

@@ -32,7 +32,19 @@ public static class DemoPages
         var root = options.Path ?? System.IO.Path.Combine(AppContext.BaseDirectory, "demo");
         var devTokens = app.Configuration.GetValue("DevTokens:Enabled", false);
         app.MapGet(Prefix + "/config.json", () => Results.Json(new { devTokens }));
-        app.MapGet(Prefix, () => Results.Redirect(Prefix + "/", permanent: false));
+
+        // "/demo" to "/demo/" (the pages' relative links need the slash). Not an endpoint: routing treats both paths as
+        // one, and a matched endpoint would keep the static files from answering "/demo/".
+        app.Use((context, next) =>
+        {
+            if (context.Request.Path.Value == Prefix)
+            {
+                context.Response.Redirect(Prefix + "/" + context.Request.QueryString);
+                return Task.CompletedTask;
+            }
+
+            return next(context);
+        });
         if (!File.Exists(System.IO.Path.Combine(root, "viewer.html")))
         {
             app.MapGet(Prefix + "/{**page}", () => ApiError.Result(

@@ -54,6 +54,18 @@ public static class GatewayAuthentication
                     return;
                 }
 
+                // A validly signed token must still name a user and one of the known roles: a role this gateway
+                // does not know ("admin", say) is refused, not taken as an anonymous viewer.
+                if (LiveImTokens.ReadIdentity(result.Principal) is null)
+                {
+                    var role = result.Principal?.FindFirst(Core.Identity.ClaimNames.Role)?.Value;
+                    context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+                    await context.Response.WriteAsync(string.IsNullOrEmpty(result.Principal?.FindFirst(Core.Identity.ClaimNames.Subject)?.Value)
+                        ? $"{ErrorCodes.Unauthorized}: the token names no user (claim sub)"
+                        : $"{ErrorCodes.Unauthorized}: the token's role '{role}' is not one of viewer, streamer, moderator");
+                    return;
+                }
+
                 context.User = result.Principal;
             }
 

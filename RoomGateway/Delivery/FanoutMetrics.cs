@@ -28,6 +28,9 @@ public sealed class FanoutMetrics : IDisposable
     private long _banCloses;
     private long _joins;
     private long _busReceived;
+    private long _reliableEarly;
+    private long _gapRepairs;
+    private long _gapSkipped;
     private readonly Histogram<double> _publishToWrite;
 
     public FanoutMetrics()
@@ -46,6 +49,9 @@ public sealed class FanoutMetrics : IDisposable
         _meter.CreateObservableCounter("liveim.gateway.frame_buffers_returned", () => FramePool.ReturnedCount, description: "Pooled frame buffers returned");
         _meter.CreateObservableCounter("liveim.gateway.joins", () => Interlocked.Read(ref _joins), description: "JoinRoom calls that joined a room (a rate of this is joins/s)");
         _meter.CreateObservableCounter("liveim.gateway.bus_received", () => Interlocked.Read(ref _busReceived), description: "Messages received from the bus on room subjects, before de-duplication");
+        _meter.CreateObservableCounter("liveim.gateway.reliable_early", () => Interlocked.Read(ref _reliableEarly), description: "Reliable events that reached the gateway ahead of a lower seq and waited for it (the bus is not in seq order)");
+        _meter.CreateObservableCounter("liveim.gateway.reliable_gap_repairs", () => Interlocked.Read(ref _gapRepairs), description: "History reads started because a reliable seq was missing for Fanout:ReorderWaitMs");
+        _meter.CreateObservableCounter("liveim.gateway.reliable_gap_skipped", () => Interlocked.Read(ref _gapSkipped), description: "Reliable seqs given up after Fanout:GapGiveUpMs (or gone from history); clients resume past them with lastSeq");
 
         // From RoomService's serverTs to the tick that writes the event: queueing on the bus, the tick's merge wait
         // (50-250 ms by design) and the frame build. Buckets from 5 ms (one idle-room hop) to 10 s (the outer limit
@@ -67,6 +73,35 @@ public sealed class FanoutMetrics : IDisposable
         _meter.CreateObservableGauge("liveim.gateway.connections", connections, description: "Open hub connections");
         _meter.CreateObservableGauge("liveim.gateway.rooms", rooms, description: "Rooms with local members");
     }
+
+    /// <summary>Publishes the tick policy's estimate of CPU per frame, its pressure and the gateway's load.</summary>
+    public void ObserveTickPolicy(TickPolicy policy)
+    {
+        _meter.CreateObservableGauge("liveim.gateway.frame_cost", () => policy.FrameCostMicros / 1e6, unit: "s", description: "Measured gateway CPU per frame written to one connection (the tick policy's estimate), seconds");
+        _meter.CreateObservableGauge("liveim.gateway.tick_pressure", () => policy.Pressure, description: "Factor every room's tick is stretched by because the gateway is over Fanout:GatewayCoreShare or its flushes start late (1 = not)");
+        _meter.CreateObservableGauge("liveim.gateway.cpu_utilization", () => policy.Utilization, description: "The gateway process's CPU over the last sample as a fraction of all cores");
+    }
+
+    /// <summary>
+    /// Publishes the tick and the flush cost of the hot rooms (the <see cref="HotRoomsShown"/> biggest with at least
+    /// <see cref="HotRoomMembers"/> local members: a room label per hot room, never one per room).
+    /// </summary>
+    public void ObserveHotRooms(Func<IEnumerable<(string Room, int Members, int TickMs, double FlushMicrosPerMember)>> rooms)
+    {
+        IEnumerable<(string Room, int Members, int TickMs, double FlushMicrosPerMember)> Hot() =>
+            rooms().Where(r => r.Members >= HotRoomMembers).OrderByDescending(r => r.Members).Take(HotRoomsShown);
+        _meter.CreateObservableGauge("liveim.gateway.room_tick", () => Hot().Select(r => new Measurement<double>(r.TickMs / 1000.0, new KeyValuePair<string, object?>("room", r.Room))), unit: "s", description: "Current tick of each hot room (seconds)");
+        _meter.CreateObservableGauge("liveim.gateway.room_flush_cost", () => Hot().Select(r => new Measurement<double>(r.FlushMicrosPerMember / 1e6, new KeyValuePair<string, object?>("room", r.Room))), unit: "s", description: "Wall time of each hot room's last flush per local member, seconds");
+    }
+
+    /// <summary>Local members from which a room counts as hot for the per-room gauges.</summary>
+    public const int HotRoomMembers = 1000;
+
+    /// <summary>How many hot rooms the per-room gauges show at most.</summary>
+    public const int HotRoomsShown = 20;
+
+    /// <summary>Frames handed to connections so far (the tick policy's cost per frame).</summary>
+    public long TotalFrames => Interlocked.Read(ref _frames);
 
     /// <summary>The meter the instruments are on.</summary>
     public Meter Meter => _meter;
@@ -93,6 +128,12 @@ public sealed class FanoutMetrics : IDisposable
     internal void Joined() => Interlocked.Increment(ref _joins);
 
     internal void BusReceived() => Interlocked.Increment(ref _busReceived);
+
+    internal void ReliableEarly() => Interlocked.Increment(ref _reliableEarly);
+
+    internal void ReliableGapRepair() => Interlocked.Increment(ref _gapRepairs);
+
+    internal void ReliableGapSkipped(long seqs) => Interlocked.Add(ref _gapSkipped, seqs);
 
     /// <summary>Records the publish-to-write latency of a frame's live events, once per event (not per member).</summary>
     internal void Written(List<TickEvent> events)

@@ -21,12 +21,13 @@ public sealed class RoomFrame
     private byte[]? _buffer;
     private int _references;
 
-    private RoomFrame(byte[] buffer, int length, IReadOnlyList<TickEvent> events, LaneCounts counts)
+    private RoomFrame(byte[] buffer, int length, IReadOnlyList<TickEvent> events, LaneCounts counts, long minSeq)
     {
         _buffer = buffer;
         Length = length;
         Events = events;
         Counts = counts;
+        MinSeq = minSeq;
         Message = new SerializedHubMessage(new[] { new SerializedMessage(ProtocolName, new ReadOnlyMemory<byte>(buffer, 0, length)) });
         _references = 1;
         FramePool.Rented(length);
@@ -44,6 +45,9 @@ public sealed class RoomFrame
     /// <summary>How many events of each lane the frame carries.</summary>
     public LaneCounts Counts { get; }
 
+    /// <summary>The lowest reliable seq in the frame (0 when it carries none).</summary>
+    public long MinSeq { get; }
+
     /// <summary>True when the frame carries a reliable-lane event (gift, system).</summary>
     public bool HasReliable => Counts.Reliable > 0;
 
@@ -52,10 +56,15 @@ public sealed class RoomFrame
     {
         var length = Prefix.Length + Suffix.Length + Math.Max(0, events.Count - 1);
         var counts = default(LaneCounts);
+        var minSeq = 0L;
         foreach (var e in events)
         {
             length += e.Json.Length;
             counts = counts.Add(e.Lane);
+            if (e.Seq is { } seq && (minSeq == 0 || seq < minSeq))
+            {
+                minSeq = seq;
+            }
         }
 
         var buffer = ArrayPool<byte>.Shared.Rent(length);
@@ -74,7 +83,7 @@ public sealed class RoomFrame
         }
 
         Suffix.CopyTo(span[at..]);
-        return new RoomFrame(buffer, length, events, counts);
+        return new RoomFrame(buffer, length, events, counts, minSeq);
     }
 
     /// <summary>Takes one more reference (a member queued the frame).</summary>

@@ -20,7 +20,9 @@ namespace LiveIm.RoomGateway.Rooms;
 /// </para>
 /// <para>
 /// Joining: while the join fetches its snapshot, offered frames are held; <see cref="CompleteHold"/> sends the
-/// history, then the held events the history did not carry, in order and without duplicates.
+/// history, then the held events the history did not carry, in order and without duplicates. Until a room frame
+/// starts past the highest seq the join gave, the member filters its frames against it (the room's pending tick
+/// may still carry seqs the history read already held).
 /// </para>
 /// </summary>
 public sealed class RoomMember : IThreadPoolWorkItem, IAsyncDisposable
@@ -37,6 +39,7 @@ public sealed class RoomMember : IThreadPoolWorkItem, IAsyncDisposable
     private bool _closed;
     private int _closeStarted;
     private List<RoomFrame>? _held;
+    private long _floor;
 
     public RoomMember(HubConnectionContext connection, MemberIdentity identity, FanoutOptions options, FanoutMetrics metrics)
     {
@@ -74,6 +77,7 @@ public sealed class RoomMember : IThreadPoolWorkItem, IAsyncDisposable
         {
             ReleaseHeld();
             _held = new List<RoomFrame>();
+            _floor = 0;
         }
     }
 
@@ -87,10 +91,10 @@ public sealed class RoomMember : IThreadPoolWorkItem, IAsyncDisposable
     }
 
     /// <summary>
-    /// Sends <paramref name="history"/> then the held live events whose seq the history did not carry, as one frame,
-    /// and goes live.
+    /// Sends <paramref name="history"/> then the held live events past <paramref name="seenSeq"/> (the highest seq
+    /// the connection has: its lastSeq or the history's last), as one frame, and goes live.
     /// </summary>
-    public void CompleteHold(IReadOnlyList<TickEvent> history, long historyMaxSeq)
+    public void CompleteHold(IReadOnlyList<TickEvent> history, long seenSeq)
     {
         RoomFrame? frame = null;
         RoomFrame? toWrite;
@@ -98,13 +102,15 @@ public sealed class RoomMember : IThreadPoolWorkItem, IAsyncDisposable
         lock (_gate)
         {
             var batch = new List<TickEvent>(history);
+            _floor = seenSeq;
             foreach (var held in _held ?? [])
             {
                 foreach (var e in held.Events)
                 {
-                    if (e.Seq is not { } seq || seq > historyMaxSeq)
+                    if (e.Seq is not { } seq || seq > _floor)
                     {
                         batch.Add(e);
+                        _floor = Math.Max(_floor, e.Seq ?? 0);
                     }
                 }
             }
@@ -134,6 +140,7 @@ public sealed class RoomMember : IThreadPoolWorkItem, IAsyncDisposable
         RoomFrame? toWrite;
         bool close;
         RoomFrame? chosen;
+        RoomFrame? own = null;
         lock (_gate)
         {
             if (_closed)
@@ -167,11 +174,57 @@ public sealed class RoomMember : IThreadPoolWorkItem, IAsyncDisposable
                 }
             }
 
+            if (_floor > 0 && chosen.HasReliable)
+            {
+                if (chosen.MinSeq > _floor)
+                {
+                    _floor = 0; // the room writes reliable seqs in order: nothing later can be one the join gave
+                }
+                else
+                {
+                    own = WithoutSeenLocked(chosen);
+                    if (own is null)
+                    {
+                        return null;
+                    }
+
+                    chosen = own;
+                }
+            }
+
             EnqueueLocked(chosen, out toWrite, out close);
         }
 
         Continue(toWrite, close);
+        if (own is not null)
+        {
+            if (!close)
+            {
+                _metrics.Delivered(own.Counts, 1, 1, own.Length);
+            }
+
+            own.Release();
+            return null; // counted here: the room counts only the frames it built
+        }
+
         return close ? null : chosen;
+    }
+
+    // Under _gate, right after a resume: the room's next tick may still carry reliable events the join's history
+    // already gave (they were pending in the room when the history was read). This member gets the frame without
+    // them (null when nothing else is left); every other member gets the room's frame as it is.
+    private RoomFrame? WithoutSeenLocked(RoomFrame frame)
+    {
+        var events = new List<TickEvent>(frame.Events.Count);
+        foreach (var e in frame.Events)
+        {
+            if (e.Seq is not { } seq || seq > _floor)
+            {
+                events.Add(e);
+            }
+        }
+
+        return events.Count == 0 ? null : RoomFrame.Build(events);
     }
 
     /// <summary>Releases everything queued; later offers are ignored.</summary>

@@ -7,7 +7,8 @@ namespace LiveIm.RoomGateway.Rooms;
 
 /// <summary>
 /// Joins and leaves: keeps room → local members, subscribes a room on its first local member and unsubscribes on
-/// its last, and runs the resume protocol (hold live events, send history after lastSeq, then the held events).
+/// its last, and runs the resume protocol (hold live events, send history after lastSeq, then the held events). A
+/// room's first join holds the room's gate until its answer sets where the room's reliable seq starts.
 /// </summary>
 public sealed class RoomMembership
 {
@@ -47,24 +48,41 @@ public sealed class RoomMembership
             try
             {
                 reply = await _roomService.JoinAsync(new JoinRequest(roomId, lastSeq, _gateway.Id, member.Identity.IsAnonymous ? null : member.Identity.SenderIn(roomId)), ct);
+                if (fresh)
+                {
+                    room.SetBaseline(reply.Seq);
+                }
             }
             catch
             {
                 member.CancelHold();
-                await RemoveAsync(member, room);
+                if (fresh)
+                {
+                    await RemoveLockedAsync(member, room);
+                }
+                else
+                {
+                    await RemoveAsync(member, room);
+                }
+
                 throw;
             }
-
-            if (fresh)
+            finally
             {
-                room.SnapshotSeq = reply.Seq;
+                if (fresh)
+                {
+                    room.Lifecycle.Exit();
+                }
             }
 
             member.RoomId = roomId;
             var history = reply.Events.Select(TickEvent.FromHistory).ToList();
+            // What this connection already has: the history just read, and with lastSeq what the client said it
+            // holds (up to the room's seq: a lastSeq beyond it is not believed).
             var maxSeq = history.Count == 0 ? 0 : history.Max(e => e.Seq!.Value);
+            var floor = Math.Max(maxSeq, Math.Min(lastSeq ?? 0, reply.Seq));
 
-            member.CompleteHold(history, maxSeq);
+            member.CompleteHold(history, floor);
             _metrics.Joined();
             return new JoinResult(roomId, reply.Seq, reply.Recovered, reply.OnlineElsewhere + room.Count, reply.ServerTime);
         }
@@ -98,20 +116,24 @@ public sealed class RoomMembership
         member.RoomId = null;
     }
 
+    // Adds the member to the room, subscribing the room on its first member. A fresh room comes back with its Gate
+    // still held: the caller leaves it once the join's answer has set the room's seq baseline, so that every
+    // later join of this room is answered after the baseline (its history then reaches where live delivery starts).
     private async Task<(LocalRoom Room, bool Fresh)> AddAsync(RoomMember member, string roomId, CancellationToken ct)
     {
         while (true)
         {
             var room = _registry.GetOrAddRoom(roomId);
-            await room.Gate.WaitAsync(ct);
+            await room.Lifecycle.EnterAsync(ct);
+            var keepGate = false;
             try
             {
-                if (room.Retired)
+                if (room.Lifecycle.Retired)
                 {
                     continue; // the last member left while we waited; the registry holds a new room now
                 }
 
-                var fresh = room.Subscription is null;
+                var fresh = !room.Lifecycle.IsSubscribed;
                 room.Add(member);
                 if (fresh)
                 {
@@ -122,40 +144,51 @@ public sealed class RoomMembership
                     catch
                     {
                         room.Remove(member);
-                        Retire(room);
+                        await RetireAsync(room);
                         throw;
                     }
                 }
 
+                keepGate = fresh;
                 return (room, fresh);
             }
             finally
             {
-                room.Gate.Release();
+                if (!keepGate)
+                {
+                    room.Lifecycle.Exit();
+                }
             }
         }
     }
 
     private async Task RemoveAsync(RoomMember member, LocalRoom room)
     {
-        await room.Gate.WaitAsync();
+        await room.Lifecycle.EnterAsync();
         try
         {
-            if (room.Remove(member) && room.Count == 0 && !room.Retired)
-            {
-                Retire(room);
-                await _subscriptions.UnsubscribeAsync(room);
-            }
+            await RemoveLockedAsync(member, room);
         }
         finally
         {
-            room.Gate.Release();
+            room.Lifecycle.Exit();
         }
     }
 
-    private void Retire(LocalRoom room)
+    // Under the room's gate.
+    private async Task RemoveLockedAsync(RoomMember member, LocalRoom room)
     {
-        room.Retired = true;
+        if (room.Remove(member) && room.Count == 0 && !room.Lifecycle.Retired)
+        {
+            await RetireAsync(room);
+        }
+    }
+
+    // Under the room's gate: the room leaves the registry (the next join makes a new one) and its subscription ends.
+    private async Task RetireAsync(LocalRoom room)
+    {
+        var subscription = room.Lifecycle.Retire();
         _registry.RemoveRoom(room);
+        await _subscriptions.UnsubscribeAsync(room, subscription);
     }
 }

@@ -33,7 +33,8 @@ public sealed partial class RoomSubscriptions : IDisposable
     /// <summary>Subscribes the room; when this returns, every event published afterwards reaches it.</summary>
     public async Task SubscribeAsync(LocalRoom room, CancellationToken ct)
     {
-        room.Subscription = await _bus.SubscribeAsync(Subjects.Room(room.RoomId), queueGroup: null, message =>
+        room.GapRepair ??= r => _ = RepairGapAsync(r);
+        var subscription = await _bus.SubscribeAsync(Subjects.Room(room.RoomId), queueGroup: null, message =>
         {
             if (!room.Receive(message.Data))
             {
@@ -42,15 +43,15 @@ public sealed partial class RoomSubscriptions : IDisposable
 
             return ValueTask.CompletedTask;
         }, ct);
+        room.Lifecycle.Subscribed(subscription);
         LogSubscribed(room.RoomId);
     }
 
-    /// <summary>Ends the room's subscription (its last local member left).</summary>
-    public async Task UnsubscribeAsync(LocalRoom room)
+    /// <summary>Ends the subscription a retired room handed back (its last local member left).</summary>
+    public async Task UnsubscribeAsync(LocalRoom room, IAsyncDisposable? subscription)
     {
-        if (room.Subscription is { } subscription)
+        if (subscription is not null)
         {
-            room.Subscription = null;
             await subscription.DisposeAsync();
             LogUnsubscribed(room.RoomId);
         }
@@ -61,9 +62,13 @@ public sealed partial class RoomSubscriptions : IDisposable
     {
         for (var page = 0; page < 20; page++)
         {
-            var from = room.RepairFrom();
+            if (room.RepairFrom() is not { } from)
+            {
+                return; // the room's first join has not been answered yet: nothing was missed
+            }
+
             var reply = await _roomService.HistoryAsync(new HistoryRequest(room.RoomId, from, RepairPageSize), ct);
-            var delivered = room.DeliverRepair(reply.Events.Select(TickEvent.FromHistory));
+            var delivered = room.DeliverRepair(reply.Events.Select(TickEvent.FromHistory).ToList(), from);
             if (delivered > 0)
             {
                 LogRepaired(room.RoomId, delivered, from);
@@ -77,6 +82,29 @@ public sealed partial class RoomSubscriptions : IDisposable
     }
 
     public void Dispose() => _bus.ConnectionChanged -= OnConnectionChanged;
+
+    // A reliable seq is missing while later ones wait (the bus delivered out of seq order, or lost one): read it
+    // back. One read per room at a time; the room asks again while the gap lasts.
+    private async Task RepairGapAsync(LocalRoom room)
+    {
+        if (!room.TryBeginRepair())
+        {
+            return;
+        }
+
+        try
+        {
+            await RepairAsync(room, CancellationToken.None);
+        }
+        catch (RoomException ex)
+        {
+            LogRepairFailed(room.RoomId, ex.Message);
+        }
+        finally
+        {
+            room.EndRepair();
+        }
+    }
 
     private void OnConnectionChanged(object? sender, bool connected)
     {

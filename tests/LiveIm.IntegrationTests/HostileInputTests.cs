@@ -154,7 +154,10 @@ public sealed class HostileInputTests
         await watch.VerifyAsync(tried);
     }
 
-    /// <summary>Tokens that do not validate are refused at the door; a role token of another room gives no power here.</summary>
+    /// <summary>
+    /// Tokens that do not validate, or validate but name no user or an unknown role, are refused at the door; a role
+    /// token of another room gives no power here.
+    /// </summary>
     [Fact]
     public async Task Bad_tokens_are_refused_and_another_rooms_role_is_a_viewer_here()
     {
@@ -171,6 +174,8 @@ public sealed class HostileInputTests
             ("alg none, no signature", Base64Url("{\"alg\":\"none\",\"typ\":\"JWT\"}") + "." + parts[1] + "."),
             ("signature stripped", parts[0] + "." + parts[1] + "."),
             ("payload swapped to streamer", parts[0] + "." + Base64Url($"{{\"sub\":\"mallory\",\"name\":\"M\",\"role\":\"streamer\",\"room\":\"{room}\",\"iss\":\"liveim\",\"aud\":\"liveim\",\"exp\":4102444800}}") + "." + parts[2]),
+            ("validly signed, unknown role admin", _cluster.Tokens.Issue("mallory", "M", "admin", room, TimeSpan.FromHours(1))),
+            ("validly signed, empty user id", _cluster.Tokens.Issue("", "M", Roles.Viewer, null, TimeSpan.FromHours(1))),
             ("garbage", "not-a-token"),
             ("10 KB of garbage", new string('x', 10 * 1024)),
         };

@@ -172,6 +172,7 @@ LiveIm is running (logs in $state/):
   Gateway 1     http://127.0.0.1:$GATEWAY1_PORT/hubs/room
   Gateway 2     http://127.0.0.1:$GATEWAY2_PORT/hubs/room
   Assignment    http://127.0.0.1:$ROOMSERVICE_PORT/api/gateways/assign?roomId=demo   (which gateway a client should use)
+  Demo room     http://127.0.0.1:$ROOMSERVICE_PORT/demo/   (streamer: /demo/streamer.html?room=demo, viewer: /demo/viewer.html?room=demo&delay=5)
   Drain         curl -XPOST -H 'Authorization: Bearer liveim-DEVELOPMENT-ONLY-admin-token' http://127.0.0.1:$GATEWAY1_PORT/admin/drain
 Try: curl -s -XPOST http://127.0.0.1:$ROOMSERVICE_PORT/api/dev/token -H 'content-type: application/json' \\
        -d '{"userId":"u1","name":"Ann","role":"streamer","room":"demo"}'

@@ -24,6 +24,30 @@ if ! command -v dotnet >/dev/null 2>&1; then
   exit 1
 fi
 
+# --- Browser SDK and demo room (clients/js, tests/LiveIm.BrowserTests) -------------------------------------------
+# The SDK's unit tests need Node.js and npm; the browser tests need Debian's chromium. Installed with apt-get when
+# missing (as root); otherwise this stops with what to install: those tests are never skipped silently.
+need_apt=()
+command -v npm >/dev/null 2>&1 || need_apt+=(nodejs npm)
+[[ -x "${LIVEIM_CHROMIUM:-/usr/bin/chromium}" ]] || need_apt+=(chromium)
+if ((${#need_apt[@]})); then
+  if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null 2>&1; then
+    echo "test.sh: installing ${need_apt[*]} with apt-get"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >/dev/null
+  else
+    echo "test.sh: missing ${need_apt[*]} (the JavaScript SDK tests and the browser tests need them):" \
+         "run 'sudo apt-get install -y ${need_apt[*]}' and try again" >&2
+    exit 1
+  fi
+fi
+if ! (cd clients/js && npm ci --no-audit --no-fund --loglevel=error); then
+  echo "test.sh: 'npm ci' in clients/js failed (is the npm registry reachable?); the SDK and browser tests cannot run" >&2
+  exit 1
+fi
+js_status=0
+(cd clients/js && npm test) || js_status=$?
+# -----------------------------------------------------------------------------------------------------------------
+
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 dotnet restore LiveIm.sln
 dotnet build LiveIm.sln -c Release --no-restore
@@ -45,6 +69,8 @@ if grep -qE '^  Failed LiveIm\.' "$log"; then
   grep -E '^  Failed LiveIm\.' -A4 "$log" | grep -vE '^ +Stack Trace:' | sed 's/^/  /' | head -60
 fi
 echo "tests: ${passed} passed, ${failed} failed, ${skipped} skipped"
+# The SDK's own tests (node:test, above) count apart from the .NET summary.
+if [[ $js_status -ne 0 ]]; then echo "clients/js: the SDK's unit tests failed (see 'npm test' above)"; status=1; fi
 if [[ $status -ne 0 || $failed -ne 0 || $passed -eq 0 ]]; then
   exit 1
 fi

@@ -9,6 +9,8 @@ using LiveIm.RoomService.Admin;
 using LiveIm.RoomService.Assignment;
 using LiveIm.RoomService.Auth;
 using LiveIm.RoomService.Configuration;
+using LiveIm.RoomService.Cors;
+using LiveIm.RoomService.Demo;
 using LiveIm.RoomService.Events;
 using LiveIm.RoomService.Limits;
 using LiveIm.RoomService.Metrics;
@@ -81,16 +83,21 @@ public static class RoomServiceSetup
         builder.AddLiveImMetrics(sp => [sp.GetRequiredService<RoomServiceMetrics>().Meter, sp.GetRequiredService<BackendMetrics>().Meter, sp.GetRequiredService<ProcessMetrics>().Meter]);
         builder.Services.AddLiveImOptions<PresenceOptions>(PresenceOptions.Section, PresenceOptions.Check);
         builder.Services.AddHostedService<PresenceBroadcaster>();
+        builder.AddPageCors();
+        builder.AddDemoPages();
         return builder;
     }
 
     /// <summary>
     /// Maps /healthz, /readyz, /metrics, room info, gateway assignment, the admin endpoints, the stream clock and replay
-    /// endpoints and, when <c>DevTokens:Enabled</c>, the dev token endpoint.
+    /// endpoints, the demo pages and, when <c>DevTokens:Enabled</c>, the dev token endpoint; CORS for web pages on other
+    /// origins when <c>Cors:AllowedOrigins</c> is set.
     /// </summary>
     public static WebApplication MapRoomService(this WebApplication app)
     {
+        app.UsePageCors();
         app.UseRateLimiter();
+        app.MapDemoPages();
         app.MapLiveImHealth();
         app.MapLiveImMetrics();
         app.MapRoomInfo();

@@ -26,6 +26,7 @@ internal sealed class StartedSystem : SpikeSystem
     private readonly LiveImTokens _tokens;
     private readonly SpikeOptions _options;
     private readonly HashSet<int> _stopped = [];
+    private readonly HashSet<int> _killed = [];
     private ChildProcess? _roomService;
     private int _roomServicePort;
 
@@ -56,7 +57,8 @@ internal sealed class StartedSystem : SpikeSystem
             var list = new List<TargetProcess>();
             for (var i = 0; i < _gateways.Count; i++)
             {
-                if (!_gateways[i].Process.HasExited)
+                // A killed gateway's process object is disposed: ask nothing of it.
+                if (!_killed.Contains(i) && !_gateways[i].Process.HasExited)
                 {
                     list.Add(new TargetProcess($"gateway_{i + 1}", _gateways[i].Process.Pid));
                 }
@@ -169,6 +171,7 @@ internal sealed class StartedSystem : SpikeSystem
     public override async Task KillGatewayAsync(int index)
     {
         _stopped.Add(index);
+        _killed.Add(index);
         await _gateways[index].Process.DisposeAsync().ConfigureAwait(false);
     }
 
@@ -216,7 +219,7 @@ internal sealed class StartedSystem : SpikeSystem
 
         for (var i = 0; i < _gateways.Count; i++)
         {
-            if (!_stopped.Contains(i) && _gateways[i].Process.HasExited)
+            if (!_stopped.Contains(i) && !_killed.Contains(i) && _gateways[i].Process.HasExited)
             {
                 throw new InvalidOperationException($"gateway {i + 1} exited during the run:\n{_gateways[i].Process.Tail()}");
             }

@@ -74,6 +74,35 @@ public sealed class FanoutMetrics : IDisposable
         _meter.CreateObservableGauge("liveim.gateway.rooms", rooms, description: "Rooms with local members");
     }
 
+    /// <summary>Publishes the tick policy's estimate of CPU per frame, its pressure and the gateway's load.</summary>
+    public void ObserveTickPolicy(TickPolicy policy)
+    {
+        _meter.CreateObservableGauge("liveim.gateway.frame_cost", () => policy.FrameCostMicros / 1e6, unit: "s", description: "Measured gateway CPU per frame written to one connection (the tick policy's estimate), seconds");
+        _meter.CreateObservableGauge("liveim.gateway.tick_pressure", () => policy.Pressure, description: "Factor every room's tick is stretched by because the gateway is over Fanout:GatewayCoreShare or its flushes start late (1 = not)");
+        _meter.CreateObservableGauge("liveim.gateway.cpu_utilization", () => policy.Utilization, description: "The gateway process's CPU over the last sample as a fraction of all cores");
+    }
+
+    /// <summary>
+    /// Publishes the tick and the flush cost of the hot rooms (the <see cref="HotRoomsShown"/> biggest with at least
+    /// <see cref="HotRoomMembers"/> local members: a room label per hot room, never one per room).
+    /// </summary>
+    public void ObserveHotRooms(Func<IEnumerable<(string Room, int Members, int TickMs, double FlushMicrosPerMember)>> rooms)
+    {
+        IEnumerable<(string Room, int Members, int TickMs, double FlushMicrosPerMember)> Hot() =>
+            rooms().Where(r => r.Members >= HotRoomMembers).OrderByDescending(r => r.Members).Take(HotRoomsShown);
+        _meter.CreateObservableGauge("liveim.gateway.room_tick", () => Hot().Select(r => new Measurement<double>(r.TickMs / 1000.0, new KeyValuePair<string, object?>("room", r.Room))), unit: "s", description: "Current tick of each hot room (seconds)");
+        _meter.CreateObservableGauge("liveim.gateway.room_flush_cost", () => Hot().Select(r => new Measurement<double>(r.FlushMicrosPerMember / 1e6, new KeyValuePair<string, object?>("room", r.Room))), unit: "s", description: "Wall time of each hot room's last flush per local member, seconds");
+    }
+
+    /// <summary>Local members from which a room counts as hot for the per-room gauges.</summary>
+    public const int HotRoomMembers = 1000;
+
+    /// <summary>How many hot rooms the per-room gauges show at most.</summary>
+    public const int HotRoomsShown = 20;
+
+    /// <summary>Frames handed to connections so far (the tick policy's cost per frame).</summary>
+    public long TotalFrames => Interlocked.Read(ref _frames);
+
     /// <summary>The meter the instruments are on.</summary>
     public Meter Meter => _meter;
 

@@ -6,42 +6,45 @@ public sealed class FanoutOptions
     /// <summary>
     /// The shortest tick: how long a hot room collects events before writing them as one frame per member. An idle
     /// room (nothing sent for a whole tick) writes an event at once; only a room with traffic inside the tick merges.
-    /// Big rooms get a longer tick (<see cref="TickFor"/>).
+    /// Big rooms, and every room of a gateway over its budget, get a longer tick (<see cref="TickPolicy"/>).
     /// </summary>
     public int TickMs { get; set; } = 50;
 
-    /// <summary>The longest tick a big room gets.</summary>
-    public int MaxTickMs { get; set; } = 250;
+    /// <summary>
+    /// The longest tick: what a chat line waits at most before a big or overloaded room writes it. 500 ms merges
+    /// ten times more than 50 ms, and is still small next to the 2-30 s the video itself runs behind live.
+    /// </summary>
+    public int MaxTickMs { get; set; } = 500;
 
     /// <summary>
-    /// Measured gateway CPU of one frame write to one connection, in microseconds: what a tick costs per member.
+    /// How long a pending reliable event (a gift) waits at most for its room's flush when the gateway is within its
+    /// budget: a hot room's chat tick may be several hundred ms, a gift's should not. 100 ms keeps a gift's
+    /// publish-to-write under 250 ms with a tick's fan-out time on top, and bounds a gift storm to 10 flushes a
+    /// second per room (never one frame per gift).
+    /// </summary>
+    public int ReliableTickMs { get; set; } = 100;
+
+    /// <summary>
+    /// The starting estimate of gateway CPU per frame written to one connection, in microseconds, until
+    /// <see cref="TickPolicy"/> has measured it on this machine (after the first second with traffic).
     /// </summary>
     public double FrameCostMicros { get; set; } = 10;
 
-    /// <summary>How much of one core one room's fan-out may use at full heat.</summary>
+    /// <summary>
+    /// How much of one core one room's fan-out may use at full heat: tick = members x cost per frame / this.
+    /// At 10 µs per frame, 0.5 core gives 50 ms up to 2,500 members, 200 ms at 10,000.
+    /// </summary>
     public double RoomCoreShare { get; set; } = 0.5;
 
     /// <summary>
-    /// The tick of a room with <paramref name="members"/> local members: long enough that its fan-out stays within
-    /// <see cref="RoomCoreShare"/> of a core however many messages it carries, between <see cref="TickMs"/> and
-    /// <see cref="MaxTickMs"/>.
+    /// The gateway's budget as a fraction of all cores: above it (or when flushes start late), every room's tick
+    /// is stretched (<see cref="TickPolicy"/>). 0.75 leaves a quarter of the machine for joins, the bus and
+    /// Kestrel's accept loop.
     /// </summary>
-    /// <remarks>
-    /// The arithmetic, from the fan-out benchmark (docs/performance.md, 10,000 receivers on the 2-core machine): one
-    /// frame write to one connection costs the gateway about 10 µs of CPU whatever the frame carries (12.05 s per
-    /// million deliveries at one event per frame; 80 % of it user time in ASP.NET Core's per-connection pipes and
-    /// WebSocket loops). A tick costs members x 10 µs, so ticks/s x members x 10 µs is the room's CPU:
-    /// 10,000 members at 50 ms would take 2 cores (the whole machine) even for a trickle of messages; at 200 ms
-    /// they take 0.5 core. So tick = members x 10 µs / 0.5 core: 50 ms up to 2,500 members, 100 ms at 5,000,
-    /// 200 ms at 10,000, 250 ms from 12,500. Measured at 10,000 receivers: capacity 140 lines/s at 50 and 100 ms,
-    /// 200 lines/s at 200 ms (10x the stock SignalR hub's 20). The price is latency: an event waits at most one tick,
-    /// which nobody notices next to the 2-30 s the video itself is behind.
-    /// </remarks>
-    public int TickFor(int members)
-    {
-        var ms = members * FrameCostMicros / (RoomCoreShare * 1000);
-        return (int)Math.Clamp(Math.Ceiling(ms), TickMs, Math.Max(TickMs, MaxTickMs));
-    }
+    public double GatewayCoreShare { get; set; } = 0.75;
+
+    /// <summary>How often the tick policy measures CPU per frame and the gateway's load.</summary>
+    public int CostSampleMs { get; set; } = 1000;
 
     /// <summary>
     /// A member whose not-yet-written backlog passes this many bytes (beyond what the transport already
@@ -92,8 +95,11 @@ public sealed class FanoutOptions
     {
         Check(TickMs is >= 0 and <= 1000, nameof(TickMs), "0..1000");
         Check(MaxTickMs is >= 0 and <= 5000, nameof(MaxTickMs), "0..5000");
+        Check(ReliableTickMs is >= 0 and <= 5000, nameof(ReliableTickMs), "0..5000");
         Check(FrameCostMicros is >= 0 and <= 10_000, nameof(FrameCostMicros), "0..10000");
         Check(RoomCoreShare is > 0 and <= 64, nameof(RoomCoreShare), "> 0 and <= 64");
+        Check(GatewayCoreShare is > 0 and <= 1, nameof(GatewayCoreShare), "> 0 and <= 1");
+        Check(CostSampleMs is >= 100 and <= 60_000, nameof(CostSampleMs), "100..60000");
         Check(ChatDropBacklogBytes is >= 1024, nameof(ChatDropBacklogBytes), ">= 1024");
         Check(CloseBacklogBytes > ChatDropBacklogBytes, nameof(CloseBacklogBytes), "> ChatDropBacklogBytes");
         Check(MaxFrameBytes is >= 1024, nameof(MaxFrameBytes), ">= 1024");

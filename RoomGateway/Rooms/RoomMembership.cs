@@ -71,7 +71,7 @@ public sealed class RoomMembership
             {
                 if (fresh)
                 {
-                    room.Gate.Release();
+                    room.Lifecycle.Exit();
                 }
             }
 
@@ -117,23 +117,23 @@ public sealed class RoomMembership
     }
 
     // Adds the member to the room, subscribing the room on its first member. A fresh room comes back with its Gate
-    // still held: the caller releases it once the join's answer has set the room's seq baseline, so that every
+    // still held: the caller leaves it once the join's answer has set the room's seq baseline, so that every
     // later join of this room is answered after the baseline (its history then reaches where live delivery starts).
     private async Task<(LocalRoom Room, bool Fresh)> AddAsync(RoomMember member, string roomId, CancellationToken ct)
     {
         while (true)
         {
             var room = _registry.GetOrAddRoom(roomId);
-            await room.Gate.WaitAsync(ct);
+            await room.Lifecycle.EnterAsync(ct);
             var keepGate = false;
             try
             {
-                if (room.Retired)
+                if (room.Lifecycle.Retired)
                 {
                     continue; // the last member left while we waited; the registry holds a new room now
                 }
 
-                var fresh = room.Subscription is null;
+                var fresh = !room.Lifecycle.IsSubscribed;
                 room.Add(member);
                 if (fresh)
                 {
@@ -144,7 +144,7 @@ public sealed class RoomMembership
                     catch
                     {
                         room.Remove(member);
-                        Retire(room);
+                        await RetireAsync(room);
                         throw;
                     }
                 }
@@ -156,7 +156,7 @@ public sealed class RoomMembership
             {
                 if (!keepGate)
                 {
-                    room.Gate.Release();
+                    room.Lifecycle.Exit();
                 }
             }
         }
@@ -164,30 +164,31 @@ public sealed class RoomMembership
 
     private async Task RemoveAsync(RoomMember member, LocalRoom room)
     {
-        await room.Gate.WaitAsync();
+        await room.Lifecycle.EnterAsync();
         try
         {
             await RemoveLockedAsync(member, room);
         }
         finally
         {
-            room.Gate.Release();
+            room.Lifecycle.Exit();
         }
     }
 
-    // Under the room's Gate.
+    // Under the room's gate.
     private async Task RemoveLockedAsync(RoomMember member, LocalRoom room)
     {
-        if (room.Remove(member) && room.Count == 0 && !room.Retired)
+        if (room.Remove(member) && room.Count == 0 && !room.Lifecycle.Retired)
         {
-            Retire(room);
-            await _subscriptions.UnsubscribeAsync(room);
+            await RetireAsync(room);
         }
     }
 
-    private void Retire(LocalRoom room)
+    // Under the room's gate: the room leaves the registry (the next join makes a new one) and its subscription ends.
+    private async Task RetireAsync(LocalRoom room)
     {
-        room.Retired = true;
+        var subscription = room.Lifecycle.Retire();
         _registry.RemoveRoom(room);
+        await _subscriptions.UnsubscribeAsync(room, subscription);
     }
 }

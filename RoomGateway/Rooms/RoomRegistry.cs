@@ -8,15 +8,18 @@ public sealed class RoomRegistry
 {
     private readonly FanoutOptions _options;
     private readonly FanoutMetrics _metrics;
+    private readonly TickPolicy _policy;
 
     private readonly ConcurrentDictionary<string, LocalRoom> _rooms = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, RoomMember> _members = new(StringComparer.Ordinal);
 
-    public RoomRegistry(FanoutOptions options, FanoutMetrics metrics)
+    public RoomRegistry(FanoutOptions options, FanoutMetrics metrics, TickPolicy policy)
     {
         _options = options;
         _metrics = metrics;
+        _policy = policy;
         metrics.ObserveRegistry(() => ConnectionCount, () => RoomCount);
+        metrics.ObserveHotRooms(() => _rooms.Values.Select(r => (r.RoomId, r.Count, r.TickMs, r.LastFlushMicrosPerMember)));
     }
 
     /// <summary>Rooms with local members.</summary>
@@ -31,7 +34,7 @@ public sealed class RoomRegistry
     /// <summary>Rooms with local members.</summary>
     public int RoomCount => _rooms.Count;
 
-    public LocalRoom GetOrAddRoom(string roomId) => _rooms.GetOrAdd(roomId, id => new LocalRoom(id, _options, _metrics));
+    public LocalRoom GetOrAddRoom(string roomId) => _rooms.GetOrAdd(roomId, id => new LocalRoom(id, _options, _metrics, _policy));
 
     public bool TryGetRoom(string roomId, out LocalRoom room) => _rooms.TryGetValue(roomId, out room!);
 

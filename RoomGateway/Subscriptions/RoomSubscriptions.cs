@@ -34,7 +34,7 @@ public sealed partial class RoomSubscriptions : IDisposable
     public async Task SubscribeAsync(LocalRoom room, CancellationToken ct)
     {
         room.GapRepair ??= r => _ = RepairGapAsync(r);
-        room.Subscription = await _bus.SubscribeAsync(Subjects.Room(room.RoomId), queueGroup: null, message =>
+        var subscription = await _bus.SubscribeAsync(Subjects.Room(room.RoomId), queueGroup: null, message =>
         {
             if (!room.Receive(message.Data))
             {
@@ -43,15 +43,15 @@ public sealed partial class RoomSubscriptions : IDisposable
 
             return ValueTask.CompletedTask;
         }, ct);
+        room.Lifecycle.Subscribed(subscription);
         LogSubscribed(room.RoomId);
     }
 
-    /// <summary>Ends the room's subscription (its last local member left).</summary>
-    public async Task UnsubscribeAsync(LocalRoom room)
+    /// <summary>Ends the subscription a retired room handed back (its last local member left).</summary>
+    public async Task UnsubscribeAsync(LocalRoom room, IAsyncDisposable? subscription)
     {
-        if (room.Subscription is { } subscription)
+        if (subscription is not null)
         {
-            room.Subscription = null;
             await subscription.DisposeAsync();
             LogUnsubscribed(room.RoomId);
         }

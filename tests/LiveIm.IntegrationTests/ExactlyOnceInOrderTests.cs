@@ -167,6 +167,91 @@ public sealed class ExactlyOnceInOrderTests(TwoRoomServicesCluster cluster, ITes
         }
     }
 
+    [Fact]
+    public async Task Through_a_nats_restart_and_a_redis_pause_every_watcher_ends_with_each_acknowledged_gift_once_in_order()
+    {
+        var room = "eo-fault-" + Guid.NewGuid().ToString("N")[..8];
+        var acked = new ConcurrentDictionary<long, string>();
+        using var stop = new CancellationTokenSource();
+        var watchers = new List<Probe>();
+        for (var g = 0; g < cluster.Gateways.Length; g++)
+        {
+            watchers.Add(await Probe.JoinAsync(cluster.Gateways[g], cluster.Token($"fwatch{g}"), room, lastSeq: null, CancellationToken.None));
+        }
+
+        var watching = watchers.Select(w => w.ReadUntilAsync(stop.Token)).ToList();
+        var senders = new List<RoomClient>();
+        for (var i = 0; i < 10; i++)
+        {
+            var client = await cluster.ConnectAsync(i % 3, cluster.Token($"fsender{i}"));
+            await client.JoinRoomAsync(room);
+            senders.Add(client);
+        }
+
+        // Ten senders, a gift each every 100 ms plus its round trip, for 10 s; a refused or timed-out gift is retried
+        // with the same clientMsgId until it is acknowledged (what the SDKs do), so every gift ends acknowledged once.
+        var clock = Stopwatch.StartNew();
+        var retries = 0;
+        var sending = senders.Select((client, i) => Task.Run(async () =>
+        {
+            var n = 0;
+            while (clock.Elapsed < TimeSpan.FromSeconds(10))
+            {
+                var id = $"f{i}-{n++}";
+                for (var attempt = 0; attempt < 100; attempt++)
+                {
+                    try
+                    {
+                        var result = await client.SendGiftAsync("rose", 1, id);
+                        acked[result.Seq] = id;
+                        break;
+                    }
+                    catch (RoomClientException)
+                    {
+                        Interlocked.Increment(ref retries);
+                        await Task.Delay(100);
+                    }
+                }
+
+                await Task.Delay(100);
+            }
+        })).ToList();
+
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        await cluster.Nats.RestartAsync(TimeSpan.FromSeconds(1));
+        await Task.Delay(TimeSpan.FromSeconds(2.5));
+        var redis = cluster.Redis.ProcessId ?? throw new InvalidOperationException("redis is not running");
+        Signal("STOP", redis);
+        await Task.Delay(TimeSpan.FromSeconds(1.5));
+        Signal("CONT", redis);
+        await Task.WhenAll(sending);
+
+        var top = acked.Keys.Max();
+        await Eventually.TrueAsync(() => watchers.All(w => w.Seqs.Count > 0 && w.Seqs[^1] >= top), TimeSpan.FromSeconds(20), "every watcher reaches the last acknowledged gift");
+        await stop.CancelAsync();
+        await Task.WhenAll(watching);
+        output.WriteLine($"{acked.Count} gifts acknowledged, {retries} retries through the faults");
+        Assert.True(retries > 0, "the faults refused no gift: the test did not exercise them");
+        var first = acked.Keys.Min();
+        foreach (var w in watchers)
+        {
+            Assert.True(Check(w.Seqs, first) is null, $"watcher on {w.Gateway}: {Check(w.Seqs, first)}");
+            Assert.Equal(acked.Keys.Order(), w.Seqs.Where(acked.ContainsKey));
+            await w.DisposeAsync();
+        }
+
+        foreach (var client in senders)
+        {
+            await client.DisposeAsync();
+        }
+    }
+
+    private static void Signal(string signal, int pid)
+    {
+        using var kill = Process.Start("kill", $"-{signal} {pid.ToString(CultureInfo.InvariantCulture)}");
+        kill.WaitForExit();
+    }
+
     // Strictly increasing (no seq twice, none out of order) and contiguous (no gap), from `start` when the join promised it.
     private static string? Check(IReadOnlyList<long> seqs, long? start)
     {

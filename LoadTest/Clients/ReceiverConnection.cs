@@ -19,7 +19,8 @@ namespace LiveIm.LoadTest.Clients;
 /// </remarks>
 internal sealed class ReceiverConnection
 {
-    private readonly ReceiverPool _pool;
+    private readonly ReceiverPool? _pool;
+    private readonly IReceiverObserver? _observer;
     private readonly TaskCompletionSource _handshake = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _joined = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly RecordBuffer _splitter = new(4096, 4 * 1024 * 1024);
@@ -33,10 +34,12 @@ internal sealed class ReceiverConnection
     private long _bytes;
     private long _unreadable;
     private volatile string? _closeReason;
+    private int _closeNotified;
 
-    public ReceiverConnection(ReceiverPool pool, int index, bool isTracer)
+    public ReceiverConnection(ReceiverPool? pool, int index, bool isTracer, IReceiverObserver? observer = null)
     {
         _pool = pool;
+        _observer = observer;
         Index = index;
         IsTracer = isTracer;
     }
@@ -74,8 +77,11 @@ internal sealed class ReceiverConnection
     /// <summary>Why the connection ended (null while it lives).</summary>
     public string? CloseReason => _closeReason;
 
-    /// <summary>Connects, completes the SignalR handshake and joins <paramref name="roomId"/> as an anonymous viewer.</summary>
-    public async Task ConnectAsync(IPEndPoint server, IPAddress source, string roomId, TimeSpan timeout)
+    /// <summary>
+    /// Connects, completes the SignalR handshake and joins <paramref name="roomId"/> as an anonymous viewer (resuming
+    /// after <paramref name="lastSeq"/> when given).
+    /// </summary>
+    public async Task ConnectAsync(IPEndPoint server, IPAddress source, string roomId, TimeSpan timeout, long? lastSeq = null)
     {
         using var deadline = new CancellationTokenSource(timeout);
         try
@@ -86,7 +92,7 @@ internal sealed class ReceiverConnection
 
             await webSocket.SendAsync(SignalRFrames.HandshakeRequest, WebSocketMessageType.Text, true, deadline.Token).ConfigureAwait(false);
             await _handshake.Task.WaitAsync(deadline.Token).ConfigureAwait(false);
-            await webSocket.SendAsync(SignalRFrames.JoinRoom(roomId), WebSocketMessageType.Text, true, deadline.Token).ConfigureAwait(false);
+            await webSocket.SendAsync(SignalRFrames.JoinRoom(roomId, lastSeq), WebSocketMessageType.Text, true, deadline.Token).ConfigureAwait(false);
             await _joined.Task.WaitAsync(deadline.Token).ConfigureAwait(false);
         }
         catch
@@ -122,6 +128,11 @@ internal sealed class ReceiverConnection
     public void Abort(string reason)
     {
         _closeReason ??= reason;
+        if (_observer is not null && Interlocked.Exchange(ref _closeNotified, 1) == 0)
+        {
+            _observer.OnClosed(this, _closeReason ?? reason);
+        }
+
         _handshake.TrySetException(new WebSocketException(reason));
         _joined.TrySetException(new WebSocketException(reason));
         _webSocket?.Abort();
@@ -201,10 +212,12 @@ internal sealed class ReceiverConnection
             _gifts += counts.Gift;
             _other += counts.Like + counts.Other;
             _unreadable += counts.UnreadableGifts;
-            if (IsTracer && _pool.Window is { } window)
+            if (IsTracer && _pool?.Window is { } window)
             {
                 EventScanner.Trace(record, now, window);
             }
+
+            _observer?.OnEvents(this, record, counts, now);
 
             return;
         }
@@ -259,12 +272,17 @@ internal sealed class ReceiverConnection
         {
             if (error is null)
             {
+                _observer?.OnJoined(this, record);
                 _joined.TrySetResult();
             }
             else
             {
                 _joined.TrySetException(new WebSocketException("JoinRoom failed: " + error));
             }
+        }
+        else if (type == 1)
+        {
+            _observer?.OnInvocation(this, record);
         }
         else if (type == 7)
         {

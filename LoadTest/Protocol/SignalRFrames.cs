@@ -40,7 +40,10 @@ public static class SignalRFrames
     /// <c>{"type":1,"invocationId":"1","target":"JoinRoom","arguments":["&lt;room&gt;",null]}</c> + 0x1E: a fresh
     /// join (lastSeq null). Room ids match <c>^[A-Za-z0-9_-]{1,64}$</c>, so nothing needs escaping.
     /// </summary>
-    public static byte[] JoinRoom(string roomId) =>
-        System.Text.Encoding.UTF8.GetBytes(
-            $"{{\"type\":1,\"invocationId\":\"{JoinInvocationId}\",\"target\":\"JoinRoom\",\"arguments\":[\"{roomId}\",null]}}\u001e");
+    public static byte[] JoinRoom(string roomId) => JoinRoom(roomId, null);
+
+    /// <summary>The same join resuming after <paramref name="lastSeq"/> (null: a fresh join).</summary>
+    public static byte[] JoinRoom(string roomId, long? lastSeq) =>
+        System.Text.Encoding.UTF8.GetBytes(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"{{\"type\":1,\"invocationId\":\"{JoinInvocationId}\",\"target\":\"JoinRoom\",\"arguments\":[\"{roomId}\",{(lastSeq is { } seq ? seq.ToString(System.Globalization.CultureInfo.InvariantCulture) : "null")}]}}\u001e"));
 }

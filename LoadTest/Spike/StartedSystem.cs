@@ -136,6 +136,11 @@ internal sealed class StartedSystem : SpikeSystem
             ["Chat__BudgetPerSecond"] = _options.ChatBudget.ToString(CultureInfo.InvariantCulture),
         };
         Apply(roomServiceEnv, _options.RoomServiceSettings);
+        if (roomServiceEnv.TryGetValue("DevTokens__Enabled", out var devTokens) && devTokens.Equals("true", StringComparison.OrdinalIgnoreCase))
+        {
+            roomServiceEnv["ASPNETCORE_ENVIRONMENT"] = "Development"; // dev tokens are served only in Development
+        }
+
         SetUrls(roomServiceEnv, _roomServicePort);
         progress($"starting RoomService on port {_roomServicePort}");
         _roomService = ChildProcess.StartDotnet("roomservice", roomServiceDll, [], roomServiceEnv);

@@ -75,7 +75,9 @@ public sealed class DemoCluster : IAsyncLifetime
         RoomService = new ServiceProcess(typeof(RoomServiceSetup).Assembly.Location, new Dictionary<string, string>(common)
         {
             ["Service__Token"] = ServiceToken,
+            // Dev tokens for the pages: served only in the Development environment.
             ["DevTokens__Enabled"] = "true",
+            ["ASPNETCORE_ENVIRONMENT"] = "Development",
         });
         Gateways = new[] { "gwA", "gwB" }.Select(id => new ServiceProcess(typeof(GatewaySetup).Assembly.Location, new Dictionary<string, string>(common)
         {

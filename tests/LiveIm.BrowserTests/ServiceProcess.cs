@@ -18,12 +18,16 @@ public sealed class ServiceProcess : ServerProcess
         : base(FreePort.Next())
     {
         _assembly = assembly;
-        _environment = new Dictionary<string, string>(settings)
+        _environment = new Dictionary<string, string>
         {
             ["ASPNETCORE_ENVIRONMENT"] = "IntegrationTest",
             ["Urls"] = Url.ToString().TrimEnd('/'),
             ["Logging__LogLevel__Default"] = "Warning",
         };
+        foreach (var (key, value) in settings)
+        {
+            _environment[key] = value; // the caller's settings win (a Development RoomService for dev tokens, say)
+        }
     }
 
     /// <summary><c>http://127.0.0.1:port</c>, without a trailing slash.</summary>

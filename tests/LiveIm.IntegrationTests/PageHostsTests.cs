@@ -68,7 +68,8 @@ public sealed class PageHostsFixture : IAsyncLifetime
         var port = FreePort.Next();
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
-            EnvironmentName = "IntegrationTest",
+            // Dev tokens are served only in Development.
+            EnvironmentName = settings.TryGetValue("DevTokens:Enabled", out var dev) && dev == "true" ? "Development" : "IntegrationTest",
             ContentRootPath = Directory.CreateTempSubdirectory("liveim-pages").FullName,
         });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>

@@ -120,8 +120,14 @@ public sealed class RedisClusterTests
         using var info = JsonDocument.Parse(await http.GetStringAsync(new Uri(_system.RoomServiceUrl, "/api/rooms/" + room)));
         Assert.Equal((2, 2), (info.RootElement.GetProperty("online").GetInt64(), info.RootElement.GetProperty("gateways").GetInt32()));
 
+        // A gateway is assigned once its first load report is in Redis (within Registry:IntervalMs of Redis answering).
+        await Eventually.TrueAsync(async () =>
+        {
+            using var probe = await http.GetAsync(new Uri(_system.RoomServiceUrl, "/api/gateways/assign?roomId=" + room));
+            return probe.IsSuccessStatusCode;
+        }, TimeSpan.FromSeconds(15), "a gateway has reported and is assigned");
         using var assigned = await http.GetAsync(new Uri(_system.RoomServiceUrl, "/api/gateways/assign?roomId=" + room));
-        Assert.Equal(200, (int)assigned.StatusCode);
+        Assert.True(200 == (int)assigned.StatusCode, $"assignment answered {(int)assigned.StatusCode}: {await assigned.Content.ReadAsStringAsync()}");
         var url = (await assigned.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("url").GetString();
         Assert.Contains(new Uri(url!), _system.Gateways);
     }

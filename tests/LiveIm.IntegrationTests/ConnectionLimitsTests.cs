@@ -225,13 +225,12 @@ public sealed class ConnectionLimitsTests
         var after = await GatewayMetrics.ScrapeAsync(_cluster.Gateways[0]);
         Assert.Equal(1, after.Get("liveim_gateway_flood_closes_total") - before.Get("liveim_gateway_flood_closes_total"));
 
-        // allowReconnect: the same user comes back and is served. The flood lines admitted before the refusals may
-        // have used this second of the room's chat budget (Chat:BudgetPerSecond), which would sample the next line:
-        // let that second pass.
+        // allowReconnect: the same user comes back and its call is admitted by the gateway. The line's status is the
+        // room's decision: "ok", or "sampled" when the room's fair chat sampling (Chat:BudgetPerSecond) skips a user
+        // whose flood lines it just admitted; either is an answer, not a refusal.
         await using var again = await _cluster.ConnectAsync(0, _cluster.Token("flooder"));
         await again.JoinRoomAsync(room);
-        await Task.Delay(TimeSpan.FromSeconds(1.2));
-        Assert.Equal("ok", (await again.SendChatAsync("sorry")).Status);
+        Assert.Contains((await again.SendChatAsync("sorry")).Status, new[] { "ok", "sampled" });
     }
 
     [Fact]

@@ -39,6 +39,7 @@ public sealed class CodedJsonHubProtocol : IHubProtocol
             while (true)
             {
                 var before = input.Length;
+                RefuseTrailingData(input);
                 if (_inner.TryParseMessage(ref input, binder, out message))
                 {
                     return true;
@@ -57,6 +58,37 @@ public sealed class CodedJsonHubProtocol : IHubProtocol
         {
             // SignalR closes the connection; a HubException's text reaches the client in the close message.
             throw new HubException($"{ErrorCodes.InvalidFrame}: the frame is not a valid SignalR JSON message ({ex.Message})", ex);
+        }
+    }
+
+    // SignalR's JSON protocol reads one JSON value from a record and ignores whatever follows it before the 0x1E
+    // separator, so `{...}xyz` would be executed. A record is exactly one JSON object (whitespace around it allowed):
+    // anything else after the object is refused as an invalid frame (caught below).
+    private static void RefuseTrailingData(ReadOnlySequence<byte> input)
+    {
+        var reader = new SequenceReader<byte>(input);
+        if (!reader.TryReadTo(out ReadOnlySequence<byte> record, (byte)0x1e))
+        {
+            return; // not a whole record yet: the inner protocol waits for more
+        }
+
+        var json = new System.Text.Json.Utf8JsonReader(record, new System.Text.Json.JsonReaderOptions { AllowMultipleValues = true });
+        if (!json.Read())
+        {
+            return; // an empty record: the inner protocol refuses it
+        }
+
+        json.Skip();
+        var rest = record.Slice(json.Position);
+        foreach (var segment in rest)
+        {
+            foreach (var b in segment.Span)
+            {
+                if (b is not ((byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n'))
+                {
+                    throw new InvalidDataException("data after the JSON object in the record");
+                }
+            }
         }
     }
 

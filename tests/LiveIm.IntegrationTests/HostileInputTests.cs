@@ -45,6 +45,8 @@ public sealed class HostileInputTests
             ("JSON nested 10,000 deep", Bytes(new string('[', 10_000) + "\u001e")),
             ("a 1 MB frame", Bytes("{\"type\":1,\"invocationId\":\"1\",\"target\":\"SendChat\",\"arguments\":[\"" + new string('a', 1024 * 1024) + "\"]}\u001e")),
             ("20 KB without a record separator", Bytes(new string('{', 20 * 1024))),
+            ("garbage after the JSON object", Bytes("{\"type\":1,\"invocationId\":\"1\",\"target\":\"SendChat\",\"arguments\":[\"hi\"]}xyz\u001e")),
+            ("two objects in one record", Bytes("{\"type\":6}{\"type\":1,\"invocationId\":\"1\",\"target\":\"SendChat\",\"arguments\":[\"hi\"]}\u001e")),
         };
         foreach (var (name, frame) in unreadable)
         {

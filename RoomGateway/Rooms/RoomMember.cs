@@ -157,7 +157,10 @@ public sealed class RoomMember : IThreadPoolWorkItem, IAsyncDisposable
             chosen = full;
             if (full.Counts.BestEffort > 0)
             {
-                if (!_degraded && _queuedBytes >= _options.ChatDropBacklogBytes)
+                // Past the chat threshold, or when this frame's chat would take the backlog over the close limit (a
+                // long tick's frames are big): drop to the reliable lanes first; only the reliable lanes alone
+                // overflowing close the member.
+                if (!_degraded && (_queuedBytes >= _options.ChatDropBacklogBytes || _queuedBytes + full.Length > _options.CloseBacklogBytes))
                 {
                     _degraded = true;
                     _metrics.WentDegraded();

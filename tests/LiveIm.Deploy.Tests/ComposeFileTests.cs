@@ -29,7 +29,7 @@ public sealed partial class ComposeFileTests
         var services = Services(config.Output);
         Assert.Equal(
             ["alertmanager", "gateway1", "gateway2", "gateway3", "grafana", "nats-exporter1", "nats-exporter2", "nats-exporter3", "nats1", "nats2", "nats3",
-             "prometheus", "redis", "redis-exporter", "roomservice1", "roomservice2"],
+             "prometheus", "redis", "redis-exporter", "roomservice1", "roomservice2", "secrets-check"],
             services.Children.Keys.Select(k => k.ToString()).Order(StringComparer.Ordinal));
         Assert.Equal("test-value-of-liveim_signing_key", Scalar(services, "gateway2", "environment", "Auth__SigningKey"));
         Assert.Equal("test-value-of-liveim_service_token", Scalar(services, "roomservice2", "environment", "Service__Token"));
@@ -114,25 +114,33 @@ public sealed partial class ComposeFileTests
 
     [Theory]
     [MemberData(nameof(EachSecret))]
-    public async Task Compose_refuses_the_file_without_a_secret_and_names_it(string missing)
+    public async Task Without_a_secret_the_file_still_validates_and_the_secrets_check_names_it_before_anything_holding_a_secret_starts(string missing)
     {
         var environment = AllSecrets();
         environment[missing] = null;
         var config = await ConfigAsync(environment);
-        Assert.NotEqual(0, config.ExitCode);
-        Assert.Contains("set " + missing, config.All, StringComparison.Ordinal);
+        Assert.True(config.ExitCode == 0, config.All); // `docker-compose config` validates the file without secrets
+
+        var services = Services(config.Output);
+        var check = string.Join(' ', Sequence(services, "secrets-check", "command"));
+        Assert.Matches($@"test -n ""\$+{missing}"" \|\| {{ echo ""set {missing}", check);
+        Assert.Equal(string.Empty, Scalar(services, "secrets-check", "environment", missing));
+        foreach (var service in new[] { "nats1", "nats2", "nats3", "redis", "grafana" })
+        {
+            Assert.Equal("service_completed_successfully", Scalar(services, service, "depends_on", "secrets-check", "condition"));
+        }
     }
 
     [Fact]
     public void No_secret_value_is_written_in_the_compose_file()
     {
-        // Every setting that holds a secret takes its value from an environment variable that must be set.
+        // Every setting that holds a secret takes its value from an environment variable, with no default written here.
         var text = File.ReadAllText(Repo.Path("docker-compose.yml"));
         var settings = SecretSetting().Matches(text);
         Assert.True(settings.Count >= 9, "expected the secret settings of every service");
         foreach (Match setting in settings)
         {
-            Assert.Matches(@"^\$\{LIVEIM_[A-Z_]+:\?", setting.Groups["value"].Value.Trim().Trim('"'));
+            Assert.Matches(@"^\$\{LIVEIM_[A-Z_]+:-\}$", setting.Groups["value"].Value.Trim().Trim('"'));
         }
     }
 

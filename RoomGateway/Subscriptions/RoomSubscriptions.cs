@@ -124,15 +124,24 @@ public sealed partial class RoomSubscriptions : IDisposable
 
         try
         {
+            await RepairLoggedAsync(room);
+        }
+        finally
+        {
+            room.EndRepair();
+        }
+    }
+
+    // A repair that fails (RoomService unreachable) is logged; the next gap timer or reconnect tries again.
+    private async Task RepairLoggedAsync(LocalRoom room)
+    {
+        try
+        {
             await RepairAsync(room, CancellationToken.None);
         }
         catch (RoomException ex)
         {
             LogRepairFailed(room.RoomId, ex.Message);
-        }
-        finally
-        {
-            room.EndRepair();
         }
     }
 
@@ -145,17 +154,7 @@ public sealed partial class RoomSubscriptions : IDisposable
 
         foreach (var room in _rooms())
         {
-            _ = Task.Run(async () =>
-            {
-                try
-                {
-                    await RepairAsync(room, CancellationToken.None);
-                }
-                catch (RoomException ex)
-                {
-                    LogRepairFailed(room.RoomId, ex.Message);
-                }
-            });
+            _ = Task.Run(() => RepairLoggedAsync(room));
         }
     }
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds LiveIm and runs every test: unit tests, protocol-client tests against real nats-server and redis-server,
+# Builds LiveIm and runs every test: unit tests, client and adapter tests against real nats-server and redis-server,
 # and end-to-end tests with RoomService and two gateways. Servers are started by the tests on free loopback ports.
 set -euo pipefail
 cd "$(dirname "$0")"

@@ -1,12 +1,15 @@
 using System.Net.Http.Json;
 using System.Text.Json;
-using LiveIm.SignalR;
+using Microsoft.AspNetCore.SignalR.Client;
 
 namespace LiveIm.Client;
 
-/// <summary>Following a draining gateway's <c>reconnect</c> event to another gateway.</summary>
+/// <summary>Moving to another connection: following a draining gateway's <c>reconnect</c> event, or after a drop.</summary>
 public sealed partial class RoomClient
 {
+    /// <summary>Connect attempts of one move before it gives up (about 20 s with the pauses between them).</summary>
+    private const int MoveAttempts = 8;
+
     // One HttpClient for all RoomClients of the process (a load test runs thousands): assignment requests are rare.
     private static readonly HttpClient s_http = new() { Timeout = TimeSpan.FromSeconds(10) };
 
@@ -22,53 +25,60 @@ public sealed partial class RoomClient
     /// </summary>
     public event Action<ReconnectRequest>? ReconnectRequested;
 
-    /// <summary>Raised after the client moved to another gateway (the argument) and joined its room again with lastSeq.</summary>
+    /// <summary>
+    /// Raised after the client moved to a new connection (to the gateway in the argument: another one after a
+    /// <c>reconnect</c> event, any after a drop) and joined its room again with lastSeq.
+    /// </summary>
     public event Action<Uri>? Reconnected;
 
     /// <summary>Raised when moving failed after every attempt (the client stays on, or lost, its old connection).</summary>
     public event Action<Exception>? ReconnectFailed;
 
-    /// <summary>The gateway this client is connected to (changes when it follows a <c>reconnect</c>).</summary>
+    /// <summary>The gateway this client is connected to (changes when it moves).</summary>
     public Uri GatewayUrl => _gateway;
 
-    private HubConnection Create(Uri gateway)
-    {
-        var connection = new HubConnection(new HubConnectionOptions
-        {
-            Url = new Uri(gateway, "/hubs/room"),
-            AccessTokenProvider = _options.AccessToken is null ? null : () => _options.AccessToken,
-            SkipNegotiation = _options.SkipNegotiation,
-            LoggerFactory = _options.LoggerFactory,
-        });
-        connection.On("events", OnEvents);
-        connection.On("reconnect", OnReconnect);
-        connection.Closed += ex => OnConnectionClosedAsync(connection, ex);
-        return connection;
-    }
-
-    private async Task OnConnectionClosedAsync(HubConnection connection, Exception? reason)
+    private async Task OnConnectionClosedAsync(HubConnection connection, ReconnectPermission permission, Exception? reason)
     {
         // A connection being replaced (or already replaced) is not the client's end.
-        if (connection != _connection || connection == Volatile.Read(ref _retiring) || Closed is not { } handlers)
+        if (connection != _connection || connection == Volatile.Read(ref _retiring))
         {
             return;
         }
 
+        if (_options.ReconnectOnDrop && permission.Allowed && !_stopped && Interlocked.Exchange(ref _reconnecting, 1) == 0)
+        {
+            // Every client of a gateway that died sees the drop at once: the jitter spreads their returns over a second.
+            Volatile.Write(ref _retiring, connection);
+            _ = Task.Run(() => MoveAsync(connection, TimeSpan.FromMilliseconds(Random.Shared.Next(1000)), reason));
+            return;
+        }
+
+        await RaiseClosedAsync(reason).ConfigureAwait(false);
+    }
+
+    private async Task RaiseClosedAsync(Exception? reason)
+    {
+        if (Closed is not { } handlers)
+        {
+            return;
+        }
+
+        var translated = Translate(reason);
         foreach (var handler in handlers.GetInvocationList())
         {
-            await ((Func<Exception?, Task>)handler)(reason).ConfigureAwait(false);
+            await ((Func<Exception?, Task>)handler)(translated).ConfigureAwait(false);
         }
     }
 
-    private void OnReconnect(JsonElement[] args)
+    private void OnReconnect(JsonElement request)
     {
-        if (args.Length == 0 || args[0].ValueKind != JsonValueKind.Object)
+        if (request.ValueKind != JsonValueKind.Object)
         {
             return;
         }
 
-        var reason = args[0].TryGetProperty("reason", out var r) && r.ValueKind == JsonValueKind.String ? r.GetString()! : "unknown";
-        var delayMs = args[0].TryGetProperty("delayMs", out var d) && d.TryGetInt64(out var ms) ? Math.Clamp(ms, 0, 3_600_000) : 0;
+        var reason = request.TryGetProperty("reason", out var r) && r.ValueKind == JsonValueKind.String ? r.GetString()! : "unknown";
+        var delayMs = request.TryGetProperty("delayMs", out var d) && d.TryGetInt64(out var ms) ? Math.Clamp(ms, 0, 3_600_000) : 0;
         ReconnectRequested?.Invoke(new ReconnectRequest(reason, delayMs));
         if (!_options.FollowReconnect || _stopped || Interlocked.Exchange(ref _reconnecting, 1) != 0)
         {
@@ -77,21 +87,22 @@ public sealed partial class RoomClient
 
         var from = _connection;
         Volatile.Write(ref _retiring, from);
-        _ = Task.Run(() => MoveAsync(from, TimeSpan.FromMilliseconds(delayMs)));
+        _ = Task.Run(() => MoveAsync(from, TimeSpan.FromMilliseconds(delayMs), dropReason: null));
     }
 
     // After the delay: ask for a gateway, connect, join the room again after LastSeq, and only then switch and close
-    // the old connection; events arriving on both meanwhile are de-duplicated by seq. A few attempts with a jittered
-    // pause, then ReconnectFailed (and Closed, if the old connection is gone by then).
-    private async Task MoveAsync(HubConnection from, TimeSpan delay)
+    // the old connection (still open when following a reconnect event: events arriving on both meanwhile are
+    // de-duplicated by seq). A few attempts with a growing, jittered pause, then ReconnectFailed, and Closed if the old
+    // connection is gone by then.
+    private async Task MoveAsync(HubConnection from, TimeSpan delay, Exception? dropReason)
     {
         await Task.Delay(delay).ConfigureAwait(false);
         Exception? failure = null;
-        for (var attempt = 0; attempt < 5 && !_stopped; attempt++)
+        for (var attempt = 0; attempt < MoveAttempts && !_stopped; attempt++)
         {
             if (attempt > 0)
             {
-                await Task.Delay(TimeSpan.FromMilliseconds((250 << attempt) + Random.Shared.Next(250))).ConfigureAwait(false);
+                await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(250 << attempt, 5000) + Random.Shared.Next(250))).ConfigureAwait(false);
             }
 
             HubConnection? next = null;
@@ -99,7 +110,7 @@ public sealed partial class RoomClient
             {
                 var gateway = await NextGatewayAsync().ConfigureAwait(false);
                 next = Create(gateway);
-                await next.StartAsync().ConfigureAwait(false);
+                await StartAsync(next, CancellationToken.None).ConfigureAwait(false);
                 if (_roomId is { } roomId)
                 {
                     await JoinOnAsync(next, roomId, LastSeq, CancellationToken.None).ConfigureAwait(false);
@@ -108,19 +119,19 @@ public sealed partial class RoomClient
                 if (_stopped)
                 {
                     await next.DisposeAsync().ConfigureAwait(false);
-                    return;
+                    break;
                 }
 
                 _connection = next;
                 _gateway = gateway;
-                await from.StopAsync().ConfigureAwait(false);
+                await from.DisposeAsync().ConfigureAwait(false);
                 Volatile.Write(ref _retiring, null);
                 Volatile.Write(ref _reconnecting, 0);
                 Reconnected?.Invoke(gateway);
                 return;
             }
-            catch (Exception ex) when (ex is HubConnectionException or HubConnectionClosedException or RoomClientException
-                or HttpRequestException or JsonException or InvalidOperationException or TaskCanceledException)
+            catch (Exception ex) when (ex is RoomConnectException or RoomClientException or HttpRequestException or JsonException
+                or InvalidOperationException or TaskCanceledException or KeyNotFoundException)
             {
                 failure = ex;
                 if (next is not null)
@@ -133,9 +144,9 @@ public sealed partial class RoomClient
         Volatile.Write(ref _retiring, null);
         Volatile.Write(ref _reconnecting, 0);
         ReconnectFailed?.Invoke(failure ?? new OperationCanceledException("stopped"));
-        if (from.State == HubConnectionState.Closed)
+        if (from.State == HubConnectionState.Disconnected)
         {
-            await OnConnectionClosedAsync(from, failure).ConfigureAwait(false);
+            await RaiseClosedAsync(dropReason ?? failure).ConfigureAwait(false);
         }
     }
 

@@ -1,15 +1,18 @@
 using System.Text.Json;
 using LiveIm.Core.Events;
 using LiveIm.Core.Serialization;
-using LiveIm.SignalR;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.Client;
 
 namespace LiveIm.Client;
 
 /// <summary>
 /// A LiveIm room connection: join a room, send chat, gifts and likes, moderate (streamers and moderators), receive the room's events in order.
-/// Tracks the reliable seqs it has received (a window, so a late or reordered gift still counts) so that
-/// <see cref="ResumeAsync"/> after a reconnect gets exactly the missed gifts; drops a reliable event it already has.
-/// Follows a draining gateway's <c>reconnect</c> event to another gateway (RoomClient.Reconnect.cs).
+/// Stands on the official SignalR client (<c>Microsoft.AspNetCore.SignalR.Client</c>, WebSockets only); what LiveIm
+/// adds on top: it tracks the reliable seqs it has received (a window, so a late or reordered gift still counts) so
+/// that <see cref="ResumeAsync"/> after a reconnect gets exactly the missed gifts, drops a reliable event it already
+/// has, follows a draining gateway's <c>reconnect</c> event to another gateway and, when asked, reconnects and resumes
+/// by itself after a drop (RoomClient.Reconnect.cs). No type of the SignalR client shows through this API.
 /// </summary>
 public sealed partial class RoomClient : IAsyncDisposable
 {
@@ -22,6 +25,7 @@ public sealed partial class RoomClient : IAsyncDisposable
 
     public RoomClient(RoomClientOptions options)
     {
+        ArgumentNullException.ThrowIfNull(options);
         _options = options;
         _gateway = options.GatewayUrl;
         _connection = Create(options.GatewayUrl);
@@ -31,13 +35,18 @@ public sealed partial class RoomClient : IAsyncDisposable
     public event Action<IReadOnlyList<RoomEvent>>? EventsReceived;
 
     /// <summary>
-    /// Raised once when the connection ends (the exception says why; null for a clean stop). Not raised for a
-    /// connection the client replaced itself when it followed a <c>reconnect</c> event.
+    /// Raised once when the connection ends: null for a clean stop, a <see cref="RoomClosedException"/> when the gateway
+    /// closed it with a reason (its code says which), else the transport's error. Not raised for a connection the
+    /// client replaced itself (following a <c>reconnect</c> event, or reconnecting after a drop with
+    /// <see cref="RoomClientOptions.ReconnectOnDrop"/>); raised when such a move finally failed.
     /// </summary>
     public event Func<Exception?, Task>? Closed;
 
     /// <summary>The room joined last, or null.</summary>
     public string? RoomId => _roomId;
+
+    /// <summary>True while the current connection is open.</summary>
+    public bool IsConnected => _connection.State == HubConnectionState.Connected;
 
     /// <summary>
     /// The reliable seq to resume after: the highest one up to which nothing is missing since the join (a gift
@@ -54,11 +63,9 @@ public sealed partial class RoomClient : IAsyncDisposable
         }
     }
 
-    /// <summary>The underlying hub connection (for raw calls and hostile-input tests); a new one after a reconnect.</summary>
-    public HubConnection Connection => _connection;
-
     /// <summary>Connects and completes the handshake.</summary>
-    public Task ConnectAsync(CancellationToken cancellationToken = default) => _connection.StartAsync(cancellationToken);
+    /// <exception cref="RoomConnectException">The gateway refused or could not be reached.</exception>
+    public Task ConnectAsync(CancellationToken cancellationToken = default) => StartAsync(_connection, cancellationToken);
 
     /// <summary>Joins a room; with <paramref name="lastSeq"/>, resumes after it.</summary>
     public Task<JoinResult> JoinRoomAsync(string roomId, long? lastSeq = null, CancellationToken cancellationToken = default) =>
@@ -77,7 +84,7 @@ public sealed partial class RoomClient : IAsyncDisposable
             _roomId = roomId;
         }
 
-        var result = await Call<JoinResult>(connection, "JoinRoom", [roomId, lastSeq], cancellationToken);
+        var result = await Call<JoinResult>(connection, "JoinRoom", [roomId, lastSeq], cancellationToken).ConfigureAwait(false);
         if (lastSeq is null)
         {
             lock (_gate)
@@ -90,22 +97,14 @@ public sealed partial class RoomClient : IAsyncDisposable
         return result;
     }
 
-    /// <summary>Joins <see cref="RoomId"/> again after its last received seq (use on a new connection after a drop).</summary>
+    /// <summary>Joins <paramref name="roomId"/> again after <paramref name="lastSeq"/> (use on a new connection after a drop).</summary>
     public Task<JoinResult> ResumeAsync(string roomId, long lastSeq, CancellationToken cancellationToken = default) =>
         JoinRoomAsync(roomId, lastSeq, cancellationToken);
 
     /// <summary>Leaves the room.</summary>
     public async Task LeaveRoomAsync(CancellationToken cancellationToken = default)
     {
-        try
-        {
-            await _connection.InvokeAsync("LeaveRoom", [], cancellationToken);
-        }
-        catch (SignalR.HubException ex)
-        {
-            throw RoomClientException.Parse(ex.Message, ex);
-        }
-
+        await Call<object?>(_connection, "LeaveRoom", [], cancellationToken).ConfigureAwait(false);
         _roomId = null;
     }
 
@@ -152,41 +151,63 @@ public sealed partial class RoomClient : IAsyncDisposable
     public Task<ClockResult> ReportStreamClockAsync(long streamMs, CancellationToken cancellationToken = default) =>
         Call<ClockResult>("ReportStreamClock", [streamMs], cancellationToken);
 
-    /// <summary>Closes the connection.</summary>
+    /// <summary>Closes the connection (and stops any reconnecting).</summary>
     public Task StopAsync(CancellationToken cancellationToken = default)
     {
         _stopped = true;
         return _connection.StopAsync(cancellationToken);
     }
 
-    public async ValueTask DisposeAsync() => await StopAsync();
+    public async ValueTask DisposeAsync()
+    {
+        _stopped = true;
+        await _connection.DisposeAsync().ConfigureAwait(false);
+    }
 
     private Task<T> Call<T>(string method, object?[] args, CancellationToken cancellationToken) =>
         Call<T>(_connection, method, args, cancellationToken);
 
+    // Every failure becomes a RoomClientException: the server's "code: detail" (a call error, or the close message
+    // that ended the connection while the call was pending), or Disconnected when there was no connection to call on
+    // or it ended without a reason. The official client's own exception types stay inside.
     private static async Task<T> Call<T>(HubConnection connection, string method, object?[] args, CancellationToken cancellationToken)
     {
         try
         {
-            return await connection.InvokeAsync<T>(method, args, cancellationToken);
+            return await connection.InvokeCoreAsync<T>(method, args, cancellationToken).ConfigureAwait(false);
         }
-        catch (SignalR.HubException ex)
+        catch (HubException ex)
         {
-            throw RoomClientException.Parse(ex.Message, ex);
+            throw RoomClientException.Parse(ServerCloseError(ex) ?? ex.Message, ex);
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or IOException or System.Net.WebSockets.WebSocketException
+            or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            throw new RoomClientException(RoomClientException.Disconnected, $"{RoomClientException.Disconnected}: {method} had no open connection ({ex.Message})", null, ex);
         }
     }
 
-    private void OnEvents(JsonElement[] args)
+    private void OnEvents(JsonElement batchElement)
     {
-        if (args.Length == 0 || args[0].ValueKind != JsonValueKind.Array)
+        if (batchElement.ValueKind != JsonValueKind.Array)
         {
             return;
         }
 
-        var batch = new List<RoomEvent>(args[0].GetArrayLength());
-        foreach (var element in args[0].EnumerateArray())
+        var batch = new List<RoomEvent>(batchElement.GetArrayLength());
+        foreach (var element in batchElement.EnumerateArray())
         {
-            var e = element.Deserialize(LiveImJson.Default.RoomEvent);
+            RoomEvent? e;
+            try
+            {
+                e = element.Deserialize(LiveImJson.Default.RoomEvent);
+            }
+            catch (JsonException)
+            {
+                // Not a room event this client understands: skipped, the rest of the batch still counts.
+                continue;
+            }
+
             if (e is null)
             {
                 continue;

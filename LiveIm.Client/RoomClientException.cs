@@ -1,8 +1,17 @@
 namespace LiveIm.Client;
 
-/// <summary>A hub call failed; <see cref="Code"/> is the stable error code (docs/protocol.md), e.g. <c>invalid_room</c>.</summary>
+/// <summary>
+/// A call failed; <see cref="Code"/> is the stable error code (docs/protocol.md), e.g. <c>invalid_room</c>, or
+/// <see cref="Disconnected"/> when the client had no connection to make the call on.
+/// </summary>
 public sealed class RoomClientException : Exception
 {
+    /// <summary>
+    /// The client's own code (never sent by a server): the connection was not open, or it ended before the answer
+    /// came, so the call may or may not have been carried out. Retry a gift with the same clientMsgId once connected.
+    /// </summary>
+    public const string Disconnected = "disconnected";
+
     public RoomClientException(string code, string message, long? retryAfterMs, Exception? inner = null)
         : base(message, inner)
     {
@@ -19,6 +28,7 @@ public sealed class RoomClientException : Exception
     /// <summary>Splits <c>"code: detail retryAfterMs=n"</c>.</summary>
     public static RoomClientException Parse(string serverMessage, Exception? inner = null)
     {
+        ArgumentNullException.ThrowIfNull(serverMessage);
         var colon = serverMessage.IndexOf(':', StringComparison.Ordinal);
         var code = colon > 0 ? serverMessage[..colon] : "unknown";
         long? retry = null;

@@ -11,7 +11,10 @@ public sealed class RoomClientOptions
     /// <summary>A LiveIm JWT; null connects as an anonymous viewer (may join and receive, not send).</summary>
     public string? AccessToken { get; init; }
 
-    /// <summary>Connect the WebSocket without the negotiate round trip (the load tester does, to save a request per connection).</summary>
+    /// <summary>
+    /// Connect the WebSocket without the negotiate round trip (the load tester does, to save a request per connection).
+    /// The gateway serves WebSockets only, so nothing else is lost.
+    /// </summary>
     public bool SkipNegotiation { get; init; }
 
     /// <summary>
@@ -25,6 +28,15 @@ public sealed class RoomClientOptions
 
     /// <summary>Follow a draining gateway's <c>reconnect</c> event by moving to another gateway (default on).</summary>
     public bool FollowReconnect { get; init; } = true;
+
+    /// <summary>
+    /// When the connection drops (the network, a gateway that died, or a close the server allows to reconnect from:
+    /// <c>slow_consumer</c>, <c>flood</c>, a drain's deadline), connect again by itself, after a jittered pause, to the
+    /// gateway <see cref="RoomServiceUrl"/> assigns (else one of <see cref="Gateways"/>, else the same one) and join the
+    /// room again after <see cref="RoomClient.LastSeq"/>. Off by default (as in the official SignalR clients): then
+    /// <see cref="RoomClient.Closed"/> is raised and resuming is the caller's.
+    /// </summary>
+    public bool ReconnectOnDrop { get; init; }
 
     /// <summary>Logging (optional).</summary>
     public ILoggerFactory? LoggerFactory { get; init; }

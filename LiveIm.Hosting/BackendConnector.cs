@@ -1,5 +1,4 @@
 using LiveIm.Nats;
-using LiveIm.Redis;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -7,9 +6,9 @@ using Microsoft.Extensions.Logging;
 namespace LiveIm.Hosting;
 
 /// <summary>
-/// Connects NATS and Redis in the background at start-up, retrying until they answer. The process starts (and
-/// serves /healthz) even when a backend is not up yet; sends fail with <c>unavailable</c> until it is. After the
-/// first connection the clients reconnect by themselves.
+/// Connects NATS in the background at start-up, retrying until it answers. The process starts (and serves /healthz)
+/// even when the bus is not up yet; sends fail with <c>unavailable</c> until it is. After the first connection the
+/// client reconnects by itself. (Redis connects by itself: <see cref="Redis.RedisConnection"/>.)
 /// </summary>
 public sealed partial class BackendConnector : BackgroundService
 {
@@ -28,11 +27,6 @@ public sealed partial class BackendConnector : BackgroundService
         if (_services.GetService<INatsConnection>() is { } nats)
         {
             tasks.Add(ConnectLoop("nats", ct => nats.ConnectAsync(ct), stoppingToken));
-        }
-
-        if (_services.GetService<IRedisClient>() is { } redis)
-        {
-            tasks.Add(ConnectLoop("redis", ct => redis.ConnectAsync(ct), stoppingToken));
         }
 
         return Task.WhenAll(tasks);

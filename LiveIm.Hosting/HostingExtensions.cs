@@ -3,7 +3,6 @@ using LiveIm.Hosting.Auth;
 using LiveIm.Hosting.Bus;
 using LiveIm.Hosting.Redis;
 using LiveIm.Nats;
-using LiveIm.Redis;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -12,6 +11,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace LiveIm.Hosting;
 
@@ -40,22 +40,26 @@ public static class HostingExtensions
         return builder;
     }
 
-    /// <summary>Registers the Redis client (section <c>Redis</c>), connected in the background.</summary>
-    public static IHostApplicationBuilder AddLiveImRedis(this IHostApplicationBuilder builder)
+    /// <summary>
+    /// Registers the process's one Redis connection (section <c>Redis</c>, <see cref="RedisSettings"/>; a malformed
+    /// setting stops start-up naming it), the stores on it that gateways and RoomService share
+    /// (<see cref="Presence.IPresenceStore"/>, <see cref="LiveIm.Core.Gateways.IGatewayRegistry"/>), Redis's readiness
+    /// and its PING probe. The client connects in the background and reconnects by itself.
+    /// </summary>
+    public static IHostApplicationBuilder AddLiveImRedis(this IHostApplicationBuilder builder, string clientName = "liveim")
     {
-        var settings = builder.Configuration.GetSection("Redis").Get<RedisSettings>() ?? new RedisSettings();
+        builder.Services.AddOptions<RedisSettings>()
+            .BindConfiguration(RedisSettings.Section)
+            .ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<RedisSettings>>(new RedisSettingsCheck(clientName));
         builder.Services.TryAddSingleton<Metrics.BackendMetrics>();
-        builder.Services.AddSingleton<IRedisClient>(sp => new InstrumentedRedisClient(
-            new RedisClient(new RedisOptions
-            {
-                EndPoint = settings.EndPoint,
-                Password = settings.Password,
-                LoggerFactory = sp.GetRequiredService<ILoggerFactory>(),
-            }),
-            sp.GetRequiredService<Metrics.BackendMetrics>()));
-        builder.Services.AddHostedService<BackendConnector>(); // registered once however often it is added
-        builder.Services.AddHostedService<Metrics.BackendProbe>();
-
+        builder.Services.TryAddSingleton(sp => new RedisConnection(
+            sp.GetRequiredService<IOptions<RedisSettings>>().Value, clientName, sp.GetRequiredService<Metrics.BackendMetrics>(),
+            sp.GetRequiredService<ILoggerFactory>()));
+        builder.Services.TryAddSingleton<Presence.IPresenceStore, RedisPresenceStore>();
+        builder.Services.TryAddSingleton<LiveIm.Core.Gateways.IGatewayRegistry, RedisGatewayRegistry>();
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<Health.IReadinessContributor, RedisReadiness>());
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, RedisProbe>());
         return builder;
     }
 
@@ -70,8 +74,8 @@ public static class HostingExtensions
 
     /// <summary>
     /// <c>GET /healthz</c>: the process is alive (200 <c>ok</c>). <c>GET /readyz</c>: it should get new work: 200
-    /// <c>ready</c> when the bus and Redis (whichever it uses) are connected and no <see cref="Health.IReadinessContributor"/>
-    /// objects (a draining gateway does), else 503 <c>not ready: &lt;reasons&gt;</c>.
+    /// <c>ready</c> when the bus is connected and no <see cref="Health.IReadinessContributor"/> objects (Redis
+    /// while it does not answer, a draining gateway), else 503 <c>not ready: &lt;reasons&gt;</c>.
     /// </summary>
     public static IEndpointRouteBuilder MapLiveImHealth(this IEndpointRouteBuilder endpoints)
     {
@@ -93,11 +97,6 @@ public static class HostingExtensions
         if (services.GetService<INatsConnection>() is { } nats && nats.State != NatsConnectionState.Connected)
         {
             reasons.Add("bus " + nats.State.ToString().ToLowerInvariant());
-        }
-
-        if (services.GetService<IRedisClient>() is { } redis && redis.State != RedisConnectionState.Connected)
-        {
-            reasons.Add("redis " + redis.State.ToString().ToLowerInvariant());
         }
 
         foreach (var contributor in services.GetServices<Health.IReadinessContributor>())

@@ -32,7 +32,7 @@ public static class GatewaySetup
         var gateway = GatewayIdentity.From(builder.Configuration);
         builder.AddGatewayAuthentication();
         builder.AddLiveImBus("gateway:" + gateway.Id);
-        builder.AddLiveImRedis();
+        builder.AddLiveImRedis("gateway:" + gateway.Id);
 
         // SignalR logs every failed hub call at Error with a stack trace, including each rate_limited and
         // invalid_argument answer: a flooding client would write the gateway's logs for it. RoomErrorFilter logs the
@@ -59,7 +59,6 @@ public static class GatewaySetup
         builder.Services.AddSingleton<RoomSubscriptions>();
         builder.Services.AddSingleton<RoomMembership>();
         builder.Services.AddSingleton(PresenceOptions.From(builder.Configuration));
-        builder.Services.AddSingleton<PresenceStore>();
         builder.Services.AddHostedService<PresenceReporter>();
         var limits = builder.Configuration.GetSection("Limits").Get<LimitsOptions>() ?? new LimitsOptions();
         limits.Validate();

@@ -56,7 +56,7 @@ public static class RoomServiceSetup
                 + $"their bursts between 1 and {SharedLimitsOptions.MaxBurst}")
             .ValidateOnStart();
         builder.AddLiveImBus("roomservice");
-        builder.AddLiveImRedis();
+        builder.AddLiveImRedis("roomservice");
         builder.Services.Configure<RoomStoreOptions>(builder.Configuration.GetSection("History"));
         builder.Services.TryAddSingleton(TimeProvider.System); // tests may bring their own clock
         builder.Services.AddSingleton<IRoomStore, RedisRoomStore>();
@@ -73,7 +73,6 @@ public static class RoomServiceSetup
             [sp.GetRequiredService<RoomServiceMetrics>().Meter, sp.GetRequiredService<BackendMetrics>().Meter]));
         builder.AddLiveImOtlp(RoomServiceMetrics.MeterName, BackendMetrics.MeterName);
         builder.Services.AddSingleton(PresenceOptions.From(builder.Configuration));
-        builder.Services.AddSingleton<PresenceStore>();
         builder.Services.AddHostedService<PresenceBroadcaster>();
         return builder;
     }

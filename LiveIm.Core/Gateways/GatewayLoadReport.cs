@@ -1,9 +1,9 @@
 namespace LiveIm.Core.Gateways;
 
 /// <summary>
-/// What a gateway tells the assignment endpoint about itself, every few seconds, as JSON in Redis under
-/// <see cref="Stores.RedisKeys.GatewayLoad"/> with a time-to-live: a gateway that dies disappears by itself.
-/// Which rooms a gateway is in comes from the presence reports (<see cref="Stores.RedisKeys.PresenceCounts"/>).
+/// What a gateway tells the assignment endpoint about itself, every few seconds, through <see cref="IGatewayRegistry"/>
+/// with a time-to-live: a gateway that dies disappears by itself. Which rooms a gateway is in comes from the presence
+/// reports.
 /// </summary>
 /// <param name="Id">The gateway's id (<c>Gateway:Id</c>).</param>
 /// <param name="Url">Where clients reach it (<c>Gateway:PublicUrl</c>): the base URL, the hub is at <c>/hubs/room</c> below it.</param>

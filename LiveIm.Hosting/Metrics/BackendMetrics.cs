@@ -5,8 +5,7 @@ namespace LiveIm.Hosting.Metrics;
 /// <summary>
 /// The bus and Redis as this process sees them, on the <c>LiveIm.Backends</c> meter (one per process): messages
 /// published and received, request and command round trips. Recorded by the adapters (<c>NatsMessageBus</c>,
-/// <see cref="Redis.InstrumentedRedisClient"/>) and <see cref="BackendProbe"/>, so the protocol libraries LiveIm.Nats
-/// and LiveIm.Redis stay free of metrics. Names are in docs/operations.md, "Metrics".
+/// <see cref="Redis.RedisConnection"/>) and the probes (<see cref="BackendProbe"/>, <see cref="Redis.RedisProbe"/>). Names are in docs/operations.md, "Metrics".
 /// </summary>
 public sealed class BackendMetrics : IDisposable
 {
@@ -34,12 +33,12 @@ public sealed class BackendMetrics : IDisposable
         _meter.CreateObservableCounter("liveim.bus.published", () => Interlocked.Read(ref _published), description: "Messages published to the bus (events, replies)");
         _meter.CreateObservableCounter("liveim.bus.received", () => Interlocked.Read(ref _received), description: "Messages received from the bus (all subscriptions)");
         _meter.CreateObservableCounter("liveim.bus.request_failures", () => Interlocked.Read(ref _requestFailures), description: "Bus requests that got no reply (timeout, no responders, disconnected)");
-        _meter.CreateObservableCounter("liveim.redis.failures", () => Interlocked.Read(ref _redisFailures), description: "Redis commands that got no reply (timeout, disconnected)");
+        _meter.CreateObservableCounter("liveim.redis.failures", () => Interlocked.Read(ref _redisFailures), description: "Redis calls that got no reply (timeout, disconnected)");
         var advice = new InstrumentAdvice<double> { HistogramBucketBoundaries = RoundTripBuckets };
         _busRequest = _meter.CreateHistogram("liveim.bus.request_duration", "s", "Seconds from a bus request to its reply, by subject", null, advice);
         _busPing = _meter.CreateHistogram("liveim.bus.ping_duration", "s", "Seconds of a NATS PING/PONG round trip (probed every few seconds)", null, advice);
         _redisCommand = _meter.CreateHistogram("liveim.redis.command_duration", "s", "Seconds from a Redis command or script call to its reply", null, advice);
-        _redisPing = _meter.CreateHistogram("liveim.redis.ping_duration", "s", "Seconds of a Redis PING round trip (probed every few seconds)", null, advice);
+        _redisPing = _meter.CreateHistogram("liveim.redis.ping_duration", "s", "Seconds of a Redis PING round trip (probed every second)", null, advice);
     }
 
     /// <summary>The meter the instruments are on.</summary>

@@ -1,14 +1,13 @@
 using LiveIm.Nats;
-using LiveIm.Redis;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
 namespace LiveIm.Hosting.Metrics;
 
 /// <summary>
-/// PINGs NATS and Redis every <see cref="Period"/> and records the round trips (<see cref="BackendMetrics"/>): the
-/// network latency to each backend in every process, also when traffic is idle (RoomService never makes a bus
-/// request, so this is its only NATS round trip).
+/// PINGs NATS every <see cref="Period"/> and records the round trip (<see cref="BackendMetrics"/>): the network
+/// latency to the bus in every process, also when traffic is idle (RoomService never makes a bus request, so this is
+/// its only NATS round trip). Redis has its own probe (<see cref="Redis.RedisProbe"/>).
 /// </summary>
 public sealed class BackendProbe : BackgroundService
 {
@@ -27,12 +26,10 @@ public sealed class BackendProbe : BackgroundService
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var nats = _services.GetService<INatsConnection>();
-        var redis = _services.GetService<IRedisClient>();
         using var timer = new PeriodicTimer(Period);
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
-            _metrics.Pings(await PingAsync(nats is { State: NatsConnectionState.Connected } ? nats.PingAsync : null, stoppingToken),
-                await PingAsync(redis is { State: RedisConnectionState.Connected } ? redis.PingAsync : null, stoppingToken));
+            _metrics.Pings(await PingAsync(nats is { State: NatsConnectionState.Connected } ? nats.PingAsync : null, stoppingToken), null);
         }
     }
 
@@ -47,7 +44,7 @@ public sealed class BackendProbe : BackgroundService
         {
             return await ping(ct);
         }
-        catch (Exception ex) when (ex is NatsException or RedisException)
+        catch (NatsException)
         {
             return null; // a backend going away is reported by /readyz and the failure counters
         }

@@ -1,11 +1,13 @@
 using System.Text.Json;
-using LiveIm.SignalR;
+using Microsoft.AspNetCore.Http.Connections;
+using Microsoft.AspNetCore.SignalR.Client;
 
 namespace LiveIm.LoadTest.Clients;
 
 /// <summary>
-/// A sending member of the bench room, on our SignalR client (<see cref="HubConnection"/>, no negotiate): joins the
-/// room, then sends chat lines and gifts on the schedule's command, many invocations in flight at once.
+/// A sending member of the bench room, on the official SignalR client (<see cref="HubConnection"/>, WebSockets, no
+/// negotiate): joins the room, then sends chat lines and gifts on the schedule's command, many invocations in flight
+/// at once.
 /// </summary>
 internal sealed class Publisher : IAsyncDisposable
 {
@@ -21,10 +23,21 @@ internal sealed class Publisher : IAsyncDisposable
     private readonly HubConnection _connection;
     private readonly SemaphoreSlim _inFlight = new(MaxInFlight, MaxInFlight);
     private string? _lastError;
+    private volatile Echo? _echo;
 
     private Publisher(HubConnection connection)
     {
         _connection = connection;
+
+        // Always a handler: a frame for a method without one costs the official client a binding failure (an
+        // exception) per frame, and a publisher is a room member receiving every frame of the room.
+        _connection.On<JsonElement>("events", batch =>
+        {
+            if (_echo is { } echo && batch.GetRawText().Contains(echo.Text, StringComparison.Ordinal))
+            {
+                echo.Seen.TrySetResult();
+            }
+        });
     }
 
     /// <summary>The last send error, if any.</summary>
@@ -33,18 +46,24 @@ internal sealed class Publisher : IAsyncDisposable
     /// <summary>Connects to <paramref name="hubUrl"/> (with <paramref name="accessToken"/> when given) and joins the room.</summary>
     public static async Task<Publisher> ConnectAsync(Uri hubUrl, string? accessToken, string roomId, CancellationToken cancellationToken)
     {
-        var connection = new HubConnection(new HubConnectionOptions
-        {
-            Url = hubUrl,
-            SkipNegotiation = true,
-            AccessTokenProvider = accessToken is null ? null : () => accessToken,
-            // Long join storms can pass without a server frame on a quiet target; the run decides when a target is dead.
-            ServerTimeout = Timeout.InfiniteTimeSpan,
-        });
+        var connection = new HubConnectionBuilder()
+            .WithUrl(hubUrl, HttpTransportType.WebSockets, http =>
+            {
+                http.SkipNegotiation = true;
+                if (accessToken is not null)
+                {
+                    http.AccessTokenProvider = () => Task.FromResult<string?>(accessToken);
+                }
+            })
+            .Build();
+
+        // Long join storms can pass without a server frame on a quiet target; the run decides when a target is dead.
+        // (Not InfiniteTimeSpan: the official client adds it to a timestamp.)
+        connection.ServerTimeout = TimeSpan.FromHours(1);
         try
         {
             await connection.StartAsync(cancellationToken).ConfigureAwait(false);
-            await connection.InvokeAsync<JsonElement>("JoinRoom", [roomId, null], cancellationToken).ConfigureAwait(false);
+            await connection.InvokeCoreAsync<JsonElement>("JoinRoom", [roomId, null], cancellationToken).ConfigureAwait(false);
             return new Publisher(connection);
         }
         catch
@@ -68,14 +87,8 @@ internal sealed class Publisher : IAsyncDisposable
     /// </summary>
     public async Task<bool> RoundTripAsync(string text, TimeSpan timeout)
     {
-        var echoed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        using var registration = _connection.On("events", args =>
-        {
-            if (args.Length > 0 && args[0].GetRawText().Contains(text, StringComparison.Ordinal))
-            {
-                echoed.TrySetResult();
-            }
-        });
+        var echo = new Echo(text);
+        _echo = echo;
         using var deadline = new CancellationTokenSource(timeout);
         if (!await SendChatAsync(text, deadline.Token).ConfigureAwait(false))
         {
@@ -84,12 +97,16 @@ internal sealed class Publisher : IAsyncDisposable
 
         try
         {
-            await echoed.Task.WaitAsync(deadline.Token).ConfigureAwait(false);
+            await echo.Seen.Task.WaitAsync(deadline.Token).ConfigureAwait(false);
             return true;
         }
         catch (OperationCanceledException)
         {
             return false;
+        }
+        finally
+        {
+            _echo = null;
         }
     }
 
@@ -113,7 +130,7 @@ internal sealed class Publisher : IAsyncDisposable
 
         try
         {
-            await _connection.InvokeAsync<JsonElement>(method, args, cancellationToken).ConfigureAwait(false);
+            await _connection.InvokeCoreAsync<JsonElement>(method, args, cancellationToken).ConfigureAwait(false);
             return true;
         }
 #pragma warning disable CA1031 // A failed send is counted by the schedule; the message goes into the report.
@@ -127,5 +144,11 @@ internal sealed class Publisher : IAsyncDisposable
         {
             _inFlight.Release();
         }
+    }
+
+    /// <summary>A chat line <see cref="RoundTripAsync"/> waits to see come back.</summary>
+    private sealed record Echo(string Text)
+    {
+        public TaskCompletionSource Seen { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 }

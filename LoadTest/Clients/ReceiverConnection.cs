@@ -5,7 +5,6 @@ using System.Text;
 using System.Text.Json;
 using LiveIm.LoadTest.Measurement;
 using LiveIm.LoadTest.Protocol;
-using LiveIm.SignalR.Protocol;
 
 namespace LiveIm.LoadTest.Clients;
 

@@ -195,7 +195,7 @@ public sealed record FanoutOptions
         return o;
     }
 
-    private static int Int(string name, string value, int min, int max)
+    internal static int Int(string name, string value, int min, int max)
     {
         if (!int.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var n))
         {
@@ -207,7 +207,7 @@ public sealed record FanoutOptions
             : n;
     }
 
-    private static double Number(string name, string value, double min, double max)
+    internal static double Number(string name, string value, double min, double max)
     {
         if (!double.TryParse(value, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var n)
             || !double.IsFinite(n))
@@ -221,7 +221,7 @@ public sealed record FanoutOptions
     }
 
     /// <summary>"10s", "500ms", "2m", "1.5s", or plain seconds.</summary>
-    private static TimeSpan Time(string name, string value, TimeSpan min)
+    internal static TimeSpan Time(string name, string value, TimeSpan min)
     {
         var text = value.Trim();
         double scale = 1;
@@ -255,7 +255,7 @@ public sealed record FanoutOptions
         return TimeSpan.FromSeconds(seconds);
     }
 
-    private static bool Switch(string name, string value) => value.ToUpperInvariant() switch
+    internal static bool Switch(string name, string value) => value.ToUpperInvariant() switch
     {
         "ON" or "TRUE" or "YES" or "1" => true,
         "OFF" or "FALSE" or "NO" or "0" => false,

@@ -136,7 +136,8 @@ public sealed partial class FanoutRunner
             {
                 return await Publisher.ConnectAsync(target.HubUrl, target.PublisherToken(index, roomId), roomId, cancellationToken).ConfigureAwait(false);
             }
-            catch (Exception ex) when (ex is SignalR.HubException or SignalR.HubConnectionException && Stopwatch.GetTimestamp() < deadline)
+            catch (Exception ex) when (ex is Microsoft.AspNetCore.SignalR.HubException or HttpRequestException or System.Net.WebSockets.WebSocketException or IOException
+                && Stopwatch.GetTimestamp() < deadline)
             {
                 await Task.Delay(250, cancellationToken).ConfigureAwait(false);
             }

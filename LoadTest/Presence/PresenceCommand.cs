@@ -1,17 +1,19 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using LiveIm.Hosting.Metrics;
 using LiveIm.Hosting.Presence;
+using LiveIm.Hosting.Redis;
 using LiveIm.LoadTest.Fanout;
-using LiveIm.Redis;
 using LiveIm.Testing;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace LiveIm.LoadTest.Presence;
 
 /// <summary>
 /// <c>LoadTest presence</c>: what presence costs Redis at a given scale (docs/performance.md, "Presence"). Runs the
-/// real <see cref="PresenceStore"/> (the script gateways and RoomService run) from <c>--gateways</c> simulated
-/// gateways, each with its own connection and its own phase in the interval as real gateways have, plus one
+/// real <see cref="RedisPresenceStore"/> (the script gateways and RoomService run) from <c>--gateways</c> simulated
+/// gateways, each with its own connection (a <see cref="RedisConnection"/>, as each real process has one) and its own phase in the interval as real gateways have, plus one
 /// RoomService broadcast pass per interval, against a redis-server started here; Redis's INFO commandstats and
 /// CPU before and after give the commands/s and script calls/s it executed.
 /// </summary>
@@ -51,16 +53,18 @@ public static class PresenceCommand
         var interval = TimeSpan.FromSeconds(o.IntervalSeconds);
         var ttl = interval * PresenceOptions.TtlIntervals;
         var rooms = Enumerable.Range(0, o.Rooms).Select(r => "room" + r.ToString(CultureInfo.InvariantCulture)).ToArray();
-        var clients = new List<RedisClient>();
+        using var metrics = new BackendMetrics();
+        var settings = new RedisSettings { EndPoint = server.EndPoint, TimeoutMs = 10_000 };
+        var clients = new List<RedisConnection>();
         for (var g = 0; g <= o.Gateways; g++)
         {
-            var client = new RedisClient(new RedisOptions { EndPoint = server.EndPoint, ClientName = g < o.Gateways ? "gw" + g : "roomservice" });
-            await client.ConnectAsync();
+            var client = new RedisConnection(settings, g < o.Gateways ? "gw" + g : "roomservice", metrics, NullLoggerFactory.Instance);
+            await client.WaitConnectedAsync(TimeSpan.FromSeconds(10));
             clients.Add(client);
         }
 
-        await using var stats = new RedisClient(new RedisOptions { EndPoint = server.EndPoint, ClientName = "stats" });
-        await stats.ConnectAsync();
+        await using var stats = new RedisConnection(settings, "stats", metrics, NullLoggerFactory.Instance);
+        await stats.WaitConnectedAsync(TimeSpan.FromSeconds(10));
 
         var latencies = new List<double>();
         var measuring = false;
@@ -70,7 +74,7 @@ public static class PresenceCommand
         // Each gateway reports every room each interval, at its own phase (gateways start at different times).
         async Task GatewayAsync(int g)
         {
-            var presence = new PresenceStore(clients[g]);
+            var presence = new RedisPresenceStore(clients[g]);
             var random = new Random(g);
             await Task.Delay(interval * g / o.Gateways, stop.Token);
             using var timer = new PeriodicTimer(interval);
@@ -105,7 +109,7 @@ public static class PresenceCommand
         // RoomService's pass, as PresenceBroadcaster runs it (lease, live rooms, one check per room).
         async Task RoomServiceAsync()
         {
-            var presence = new PresenceStore(clients[o.Gateways]);
+            var presence = new RedisPresenceStore(clients[o.Gateways]);
             using var timer = new PeriodicTimer(interval);
             while (await timer.WaitForNextTickAsync(stop.Token))
             {
@@ -126,7 +130,7 @@ public static class PresenceCommand
         }
 
         var tasks = Enumerable.Range(0, o.Gateways).Select(GatewayAsync).Append(RoomServiceAsync()).ToList();
-        await Task.Delay(interval + TimeSpan.FromMilliseconds(200)); // warm-up: scripts loaded (EVAL once per client), keys exist
+        await Task.Delay(interval + TimeSpan.FromMilliseconds(200)); // warm-up: scripts loaded (SCRIPT LOAD once per client), keys exist
         var before = await ReadStatsAsync(stats);
         var clock = Stopwatch.StartNew();
         Volatile.Write(ref measuring, true);
@@ -154,7 +158,9 @@ public static class PresenceCommand
     private static string Report(
         PresenceLoadOptions o, Stats before, Stats after, double seconds, List<double> latencies, long reports, long passes, long broadcasts)
     {
-        var deltas = after.Calls.Where(kv => kv.Key is not ("info" or "client|setname" or "client|info" or "hello"))
+        // The client's own housekeeping (handshake, topology and role checks, keep-alive) is not presence's cost.
+        var deltas = after.Calls.Where(kv => !kv.Key.StartsWith("client|", StringComparison.Ordinal)
+                && kv.Key is not ("info" or "hello" or "config|get" or "cluster|nodes" or "subscribe" or "echo" or "ping" or "script|load"))
             .Select(kv => (Command: kv.Key, Calls: kv.Value - before.Calls.GetValueOrDefault(kv.Key)))
             .Where(d => d.Calls > 0).OrderByDescending(d => d.Calls).ToList();
         var total = deltas.Sum(d => d.Calls);
@@ -192,11 +198,11 @@ public static class PresenceCommand
 
     private sealed record Stats(Dictionary<string, long> Calls, double CpuSeconds);
 
-    private static async Task<Stats> ReadStatsAsync(RedisClient redis)
+    private static async Task<Stats> ReadStatsAsync(RedisConnection redis)
     {
         // cmdstat_<name>:calls=<n>,usec=...   used_cpu_sys:<s>  used_cpu_user:<s>
         var calls = new Dictionary<string, long>(StringComparer.Ordinal);
-        foreach (var line in ((await redis.ExecuteAsync("INFO", "commandstats")).AsString() ?? "").Split('\n'))
+        foreach (var line in (await InfoAsync(redis, "commandstats")).Split('\n'))
         {
             if (line.StartsWith("cmdstat_", StringComparison.Ordinal))
             {
@@ -207,7 +213,7 @@ public static class PresenceCommand
         }
 
         double cpu = 0;
-        foreach (var line in ((await redis.ExecuteAsync("INFO", "cpu")).AsString() ?? "").Split('\n'))
+        foreach (var line in (await InfoAsync(redis, "cpu")).Split('\n'))
         {
             if (line.StartsWith("used_cpu_sys:", StringComparison.Ordinal) || line.StartsWith("used_cpu_user:", StringComparison.Ordinal))
             {
@@ -217,4 +223,7 @@ public static class PresenceCommand
 
         return new Stats(calls, cpu);
     }
+
+    private static async Task<string> InfoAsync(RedisConnection redis, string section) =>
+        (string?)await redis.RunAsync(db => db.ExecuteAsync("INFO", section)) ?? string.Empty;
 }

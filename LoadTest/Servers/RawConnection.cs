@@ -3,7 +3,6 @@ using System.Net.WebSockets;
 using System.Text.Json;
 using System.Threading.Channels;
 using LiveIm.LoadTest.Protocol;
-using LiveIm.SignalR.Protocol;
 
 namespace LiveIm.LoadTest.Servers;
 

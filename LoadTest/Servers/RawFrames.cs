@@ -114,7 +114,7 @@ internal static class RawFrames
 
         var frame = new byte[buffer.WrittenCount + 1];
         buffer.WrittenSpan.CopyTo(frame);
-        frame[^1] = LiveIm.SignalR.Protocol.RecordBuffer.Separator;
+        frame[^1] = Protocol.RecordBuffer.Separator;
         return frame;
     }
 }

@@ -11,13 +11,15 @@ namespace LiveIm.LoadTest.Targets;
 /// <summary>
 /// The real system: nats-server and redis-server (LiveIm.Testing, free ports), then RoomService and ONE RoomGateway
 /// as <c>dotnet &lt;dll&gt;</c> child processes configured through environment variables, with a signing key and
-/// admin token made up for this run.
+/// admin token made up for this run. The DLLs come from this checkout's build, or from another checkout's
+/// (<c>LoadTest service --system-root</c>), so one harness measures two versions of the system.
 /// </summary>
 internal sealed class LiveImTarget : BenchTarget
 {
     private const string AlphaNumeric = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 
     private readonly FanoutOptions _options;
+    private readonly string? _systemRoot;
     private readonly string _signingKey = RandomNumberGenerator.GetString(AlphaNumeric, 48);
     private readonly string _adminToken = RandomNumberGenerator.GetString(AlphaNumeric, 32);
     private readonly string _serviceToken = RandomNumberGenerator.GetString(AlphaNumeric, 32);
@@ -29,10 +31,11 @@ internal sealed class LiveImTarget : BenchTarget
     private int? _natsPid;
     private int? _redisPid;
 
-    public LiveImTarget(FanoutOptions options)
+    public LiveImTarget(FanoutOptions options, string? systemRoot = null)
         : base(FreePort.Next())
     {
         _options = options;
+        _systemRoot = systemRoot;
         _tokens = new LiveImTokens(new AuthSettings { SigningKey = _signingKey });
     }
 
@@ -74,8 +77,8 @@ internal sealed class LiveImTarget : BenchTarget
     public override async Task StartAsync(Action<string> progress, CancellationToken cancellationToken)
     {
         // Fail before starting anything when a DLL is missing.
-        var roomServiceDll = RepoLayout.ProjectDll("RoomService");
-        var gatewayDll = RepoLayout.ProjectDll("RoomGateway");
+        var roomServiceDll = RepoLayout.ProjectDll("RoomService", _systemRoot);
+        var gatewayDll = RepoLayout.ProjectDll("RoomGateway", _systemRoot);
 
         progress("  starting nats-server and redis-server");
         await _nats.StartAsync().ConfigureAwait(false);

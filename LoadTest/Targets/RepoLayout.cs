@@ -31,15 +31,19 @@ internal static class RepoLayout
     /// <summary>Target framework folder name of this build (net10.0).</summary>
     public static string TargetFramework => $"net{Environment.Version.Major}.{Environment.Version.Minor}";
 
-    /// <summary>The built DLL of <paramref name="project"/>; throws with a build hint when it is missing.</summary>
-    public static string ProjectDll(string project)
+    /// <summary>
+    /// The built DLL of <paramref name="project"/> in the checkout at <paramref name="systemRoot"/> (null: this one);
+    /// throws with a build hint when it is missing.
+    /// </summary>
+    public static string ProjectDll(string project, string? systemRoot = null)
     {
-        var path = Path.Combine(Root, project, "bin", Configuration, TargetFramework, project + ".dll");
+        var root = systemRoot ?? Root;
+        var path = Path.Combine(root, project, "bin", Configuration, TargetFramework, project + ".dll");
         if (!File.Exists(path))
         {
             throw new FileNotFoundException(
-                $"{project}.dll is missing at {path}. Build first: dotnet build LiveIm.sln -c {Configuration} " +
-                "(dotnet run --project LoadTest builds it too).", path);
+                $"{project}.dll is missing at {path}. Build first: dotnet build " +
+                (systemRoot is null ? $"LiveIm.sln -c {Configuration} (dotnet run --project LoadTest builds it too)." : $"{Path.Combine(root, "LiveIm.sln")} -c {Configuration}."), path);
         }
 
         return path;

@@ -1,5 +1,5 @@
 using LiveIm.Hosting.Presence;
-using LiveIm.Redis;
+using LiveIm.Core.Stores;
 using LiveIm.RoomGateway.Rooms;
 
 namespace LiveIm.RoomGateway.Presence;
@@ -14,7 +14,7 @@ namespace LiveIm.RoomGateway.Presence;
 /// </summary>
 public sealed partial class PresenceReporter : BackgroundService
 {
-    private readonly PresenceStore _presence;
+    private readonly IPresenceStore _presence;
     private readonly PresenceOptions _options;
     private readonly RoomRegistry _registry;
     private readonly GatewayIdentity _gateway;
@@ -22,7 +22,7 @@ public sealed partial class PresenceReporter : BackgroundService
     private readonly HashSet<string> _reported = new(StringComparer.Ordinal);
 
     public PresenceReporter(
-        PresenceStore presence, PresenceOptions options, RoomRegistry registry, GatewayIdentity gateway, ILogger<PresenceReporter> logger)
+        IPresenceStore presence, PresenceOptions options, RoomRegistry registry, GatewayIdentity gateway, ILogger<PresenceReporter> logger)
     {
         _presence = presence;
         _options = options;
@@ -40,9 +40,9 @@ public sealed partial class PresenceReporter : BackgroundService
             {
                 await ReportOnceAsync(stoppingToken);
             }
-            catch (RedisException ex)
+            catch (StoreUnavailableException ex)
             {
-                LogReportFailed(ex.Message);
+                LogReportFailed(ex.Message); // the reports count for 5 intervals: the next one that gets through repairs it
             }
         }
     }

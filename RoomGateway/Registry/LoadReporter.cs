@@ -1,9 +1,6 @@
 using System.Diagnostics;
-using System.Text.Json;
 using LiveIm.Core.Gateways;
-using LiveIm.Core.Serialization;
 using LiveIm.Core.Stores;
-using LiveIm.Redis;
 using LiveIm.RoomGateway.Delivery;
 using LiveIm.RoomGateway.Rooms;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -12,24 +9,14 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 namespace LiveIm.RoomGateway.Registry;
 
 /// <summary>
-/// Publishes this gateway's load (<see cref="GatewayLoadReport"/>) to Redis every <see cref="LoadReportOptions.IntervalMs"/>
+/// Publishes this gateway's load (<see cref="GatewayLoadReport"/>) to the gateway registry every <see cref="LoadReportOptions.IntervalMs"/>
 /// with a time-to-live of <see cref="LoadReportOptions.TtlMs"/>: RoomService's assignment endpoint pulls these reports,
 /// and a gateway that dies drops out by itself when its report expires. A drain reports at once
 /// (<see cref="ReportNowAsync"/>) so that assignment stops sending clients here without waiting for the next beat.
 /// </summary>
 public sealed partial class LoadReporter : BackgroundService
 {
-    // KEYS[1] the gateway's report, KEYS[2] the index; ARGV[1] id, ARGV[2] JSON, ARGV[3] ttl ms, ARGV[4] expiry ms,
-    // ARGV[5] now ms. The index lets a reader find the reports without SCAN; entries of dead gateways are pruned here.
-    private static readonly RedisScript Report = new("""
-        redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
-        redis.call('ZADD', KEYS[2], ARGV[4], ARGV[1])
-        redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', ARGV[5])
-        redis.call('PEXPIRE', KEYS[2], ARGV[3])
-        return 1
-        """);
-
-    private readonly IRedisClient _redis;
+    private readonly IGatewayRegistry _gateways;
     private readonly RoomRegistry _registry;
     private readonly FanoutMetrics _metrics;
     private readonly GatewayIdentity _gateway;
@@ -44,10 +31,10 @@ public sealed partial class LoadReporter : BackgroundService
     private double _deliveriesPerSecond;
 
     public LoadReporter(
-        IRedisClient redis, RoomRegistry registry, FanoutMetrics metrics, GatewayIdentity gateway, LoadReportOptions options,
+        IGatewayRegistry gateways, RoomRegistry registry, FanoutMetrics metrics, GatewayIdentity gateway, LoadReportOptions options,
         IServer server, ILogger<LoadReporter> logger)
     {
-        _redis = redis;
+        _gateways = gateways;
         _registry = registry;
         _metrics = metrics;
         _gateway = gateway;
@@ -75,14 +62,9 @@ public sealed partial class LoadReporter : BackgroundService
             var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
             var report = new GatewayLoadReport(
                 _gateway.Id, Url(), _registry.ConnectionCount, Math.Round(_cpu, 3), Math.Round(_deliveriesPerSecond, 1), Draining, _options.Weight, now);
-            var json = JsonSerializer.Serialize(report, LiveImJson.Default.GatewayLoadReport);
-            await _redis.EvalAsync(
-                Report,
-                new RedisArg[] { RedisKeys.GatewayLoad(_gateway.Id), RedisKeys.GatewayIndex },
-                new RedisArg[] { _gateway.Id, json, _options.TtlMs, now + _options.TtlMs, now },
-                ct);
+            await _gateways.ReportAsync(report, TimeSpan.FromMilliseconds(_options.TtlMs), ct);
         }
-        catch (RedisException ex)
+        catch (StoreUnavailableException ex)
         {
             LogReportFailed(ex.Message);
         }

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Unicode;
 using LiveIm.Core.Errors;
 using LiveIm.Core.Rooms;
+using LiveIm.Core.Stores;
 using LiveIm.Hosting.Admin;
 using LiveIm.Hosting.Auth;
 using LiveIm.Hosting.Http;

@@ -2,7 +2,7 @@ using System.Globalization;
 using LiveIm.Core.Errors;
 using LiveIm.Core.Rooms;
 using LiveIm.Hosting.Http;
-using LiveIm.Redis;
+using LiveIm.Core.Stores;
 using Microsoft.Extensions.Options;
 
 namespace LiveIm.RoomService.Assignment;
@@ -55,7 +55,7 @@ public static class AssignmentEndpoint
                 ledger.Handed(chosen.Report);
                 return Results.Json(new Assignment(chosen.Report.Url, chosen.Report.Id));
             }
-            catch (RedisException)
+            catch (StoreUnavailableException)
             {
                 return Error(context, StatusCodes.Status503ServiceUnavailable, ErrorCodes.Unavailable, "the gateway registry (Redis) is unavailable; retry later", retry);
             }

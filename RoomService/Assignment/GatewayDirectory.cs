@@ -1,72 +1,31 @@
-using System.Text.Json;
 using LiveIm.Core.Gateways;
-using LiveIm.Core.Serialization;
-using LiveIm.Core.Stores;
-using LiveIm.Redis;
+using LiveIm.Hosting.Presence;
 
 namespace LiveIm.RoomService.Assignment;
 
 /// <summary>
-/// Reads the gateways' state from Redis, pulled on each assignment (no cache: a draining gateway's report takes
-/// effect with the next request): the fresh load reports (<see cref="RedisKeys.GatewayIndex"/>, then one MGET of
-/// <see cref="RedisKeys.GatewayLoad"/>; an expired report is simply missing) and a room's presence counts
-/// (<see cref="RedisKeys.PresenceCounts"/>, written by the gateways' presence reports). Two round trips, side by side.
+/// The gateways' state, pulled on each assignment (no cache: a draining gateway's report takes effect with the next
+/// request): the fresh load reports (<see cref="IGatewayRegistry"/>) and a room's members per gateway (the gateways'
+/// presence reports, <see cref="IPresenceStore"/>). The two reads go out side by side.
 /// </summary>
 public sealed class GatewayDirectory
 {
-    private readonly IRedisClient _redis;
+    private readonly IGatewayRegistry _registry;
+    private readonly IPresenceStore _presence;
     private readonly TimeProvider _time;
 
-    public GatewayDirectory(IRedisClient redis, TimeProvider time)
+    public GatewayDirectory(IGatewayRegistry registry, IPresenceStore presence, TimeProvider time)
     {
-        _redis = redis;
+        _registry = registry;
+        _presence = presence;
         _time = time;
     }
 
     /// <summary>The gateways whose report has not expired.</summary>
-    public async Task<IReadOnlyList<GatewayLoadReport>> FreshReportsAsync(CancellationToken ct)
-    {
-        var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
-        var ids = await _redis.ZRangeByScoreAsync(RedisKeys.GatewayIndex, "(" + now, "+inf", cancellationToken: ct);
-        if (ids.Length == 0)
-        {
-            return [];
-        }
-
-        var values = await _redis.MGetAsync(ids.Select(id => RedisKeys.GatewayLoad(id.AsString()!)).ToList(), ct);
-        var reports = new List<GatewayLoadReport>(values.Length);
-        foreach (var value in values)
-        {
-            if (value.AsString() is { } json && Parse(json) is { } report)
-            {
-                reports.Add(report);
-            }
-        }
-
-        return reports;
-    }
+    public Task<IReadOnlyList<GatewayLoadReport>> FreshReportsAsync(CancellationToken ct) =>
+        _registry.FreshReportsAsync(_time.GetUtcNow().ToUnixTimeMilliseconds(), ct);
 
     /// <summary>Members of <paramref name="roomId"/> per gateway (empty for no room).</summary>
-    public async Task<IReadOnlyDictionary<string, long>> RoomMembersAsync(string? roomId, CancellationToken ct)
-    {
-        if (roomId is null)
-        {
-            return new Dictionary<string, long>();
-        }
-
-        var counts = await _redis.HGetAllAsync(RedisKeys.PresenceCounts(roomId), ct);
-        return counts.ToDictionary(kv => kv.Key, kv => kv.Value.AsNullableInt64() ?? 0, StringComparer.Ordinal);
-    }
-
-    private static GatewayLoadReport? Parse(string json)
-    {
-        try
-        {
-            return JsonSerializer.Deserialize(json, LiveImJson.Default.GatewayLoadReport);
-        }
-        catch (JsonException)
-        {
-            return null; // not ours, or a future shape: skip that gateway rather than fail every assignment
-        }
-    }
+    public async Task<IReadOnlyDictionary<string, long>> RoomMembersAsync(string? roomId, CancellationToken ct) =>
+        roomId is null ? new Dictionary<string, long>() : await _presence.MembersByGatewayAsync(roomId, ct);
 }

@@ -3,7 +3,6 @@ using LiveIm.Core.Errors;
 using LiveIm.Core.Events;
 using LiveIm.Core.Identity;
 using LiveIm.Core.Rooms;
-using LiveIm.Core.Stores;
 using LiveIm.RoomService.Configuration;
 using LiveIm.RoomService.Limits;
 using LiveIm.RoomService.Publishing;
@@ -93,8 +92,7 @@ public sealed class RoomInteractions
             window: now / ChatWindowMs,
             draw: Random.Shared.NextDouble(), // fair sampling needs uniform numbers, not unpredictable ones
             _chat.BudgetPerSecond,
-            RoomEventJson.Head(e.RoomId),
-            RoomEventJson.OpenTail(e),
+            EventDraft.Of(e),
             cancellationToken);
         if (!admission.Admitted)
         {
@@ -130,8 +128,7 @@ public sealed class RoomInteractions
         // Likes are counters: muted users may still like, and no per-user rate (the gateway's per-connection limit
         // and the like aggregation bound their cost). A banned user may not.
         var like = await _store.AppendLikeAsync(
-            request.RoomId, request.From.UserId, IsPrivileged(request.From), RoomEventJson.Head(e.RoomId), RoomEventJson.OpenTail(e), e.ServerTs,
-            cancellationToken)
+            request.RoomId, request.From.UserId, IsPrivileged(request.From), EventDraft.Of(e), e.ServerTs, cancellationToken)
             ?? throw Banned();
         await _publisher.PublishAsync(request.RoomId, like.Json, cancellationToken);
         return new LikeReply(like.Id, "ok");
@@ -177,16 +174,16 @@ public sealed class RoomInteractions
             RoomId = request.RoomId, Lane = Lane.Gift, Type = RoomEventTypes.Gift, From = request.From,
             Gift = new GiftInfo(request.GiftId, request.Count), ServerTs = now,
         };
-        var key = RedisKeys.Gift(request.RoomId, request.From.UserId, request.ClientMsgId);
+        var key = new GiftKey(request.From.UserId, request.ClientMsgId);
         var charged = false;
-        if (!await _store.IdempotencyRecordExistsAsync(key, cancellationToken))
+        if (!await _store.GiftExistsAsync(request.RoomId, key, cancellationToken))
         {
             await _userRates.TakeGiftAsync(request.From.UserId, now, cancellationToken);
             charged = true;
         }
 
         var checks = new AppendChecks(request.From.UserId, IsPrivileged(request.From), now, _limits.RoomGifts);
-        var appended = await _store.AppendReliableAsync(request.RoomId, RoomEventJson.Head(e.RoomId), RoomEventJson.OpenTail(e), key, checks, cancellationToken);
+        var appended = await _store.AppendReliableAsync(request.RoomId, EventDraft.Of(e), key, checks, cancellationToken);
         switch (appended.Refusal)
         {
             case AppendRefusal.Banned:
@@ -204,7 +201,7 @@ public sealed class RoomInteractions
         if (!appended.Duplicate || !appended.Published)
         {
             await _publisher.PublishAsync(request.RoomId, appended.Json, cancellationToken);
-            await _store.MarkPublishedAsync(key, cancellationToken);
+            await _store.MarkPublishedAsync(request.RoomId, key, cancellationToken);
         }
 
         return new GiftReply(appended.Id, appended.Seq, appended.Duplicate ? "duplicate" : "ok");

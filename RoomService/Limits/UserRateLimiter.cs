@@ -1,5 +1,4 @@
 using LiveIm.Core.Errors;
-using LiveIm.Core.Stores;
 using LiveIm.RoomService.Stores;
 using Microsoft.Extensions.Options;
 
@@ -22,27 +21,27 @@ public sealed class UserRateLimiter
     }
 
     /// <summary>Charges one chat line to <paramref name="userId"/>, or throws <c>rate_limited</c>.</summary>
-    public Task TakeChatAsync(string userId, long nowMs, CancellationToken ct) => TakeAsync(userId, "chat", _options.UserChat, nowMs, ct);
+    public Task TakeChatAsync(string userId, long nowMs, CancellationToken ct) => TakeAsync(userId, SendKind.Chat, _options.UserChat, nowMs, ct);
 
     /// <summary>Charges one gift to <paramref name="userId"/>, or throws <c>rate_limited</c>.</summary>
-    public Task TakeGiftAsync(string userId, long nowMs, CancellationToken ct) => TakeAsync(userId, "gift", _options.UserGift, nowMs, ct);
+    public Task TakeGiftAsync(string userId, long nowMs, CancellationToken ct) => TakeAsync(userId, SendKind.Gift, _options.UserGift, nowMs, ct);
 
     /// <summary>Gives back the gift token of a gift the room then refused (its gift rate): the retry must not pay twice.</summary>
     public Task RefundGiftAsync(string userId, long nowMs, CancellationToken ct) =>
-        _store.RefundRateAsync(RedisKeys.UserRate(userId, "gift"), nowMs, _options.UserGift, ct);
+        _store.RefundUserRateAsync(userId, SendKind.Gift, nowMs, _options.UserGift, ct);
 
-    private async Task TakeAsync(string userId, string kind, RateLimit limit, long nowMs, CancellationToken ct)
+    private async Task TakeAsync(string userId, SendKind kind, RateLimit limit, long nowMs, CancellationToken ct)
     {
         if (limit.IsOff)
         {
             return;
         }
 
-        var retry = await _store.TakeRateAsync(RedisKeys.UserRate(userId, kind), nowMs, limit, ct);
+        var retry = await _store.TakeUserRateAsync(userId, kind, nowMs, limit, ct);
         if (retry > 0)
         {
             throw new RoomException(
-                ErrorCodes.RateLimited, $"too many {kind} sends from this user ({limit.PerSecond:0.##}/s, burst {limit.Burst}) across all connections", retry);
+                ErrorCodes.RateLimited, $"too many {(kind == SendKind.Gift ? "gift" : "chat")} sends from this user ({limit.PerSecond:0.##}/s, burst {limit.Burst}) across all connections", retry);
         }
     }
 }

@@ -44,7 +44,7 @@ public sealed class RoomModeration
         {
             RoomId = request.RoomId, Lane = Lane.System, Type = write.Action, From = request.From, Moderation = info, ServerTs = now,
         };
-        var appended = await _store.ModerateAsync(request.RoomId, RoomEventJson.Head(e.RoomId), RoomEventJson.OpenTail(e), write, cancellationToken)
+        var appended = await _store.ModerateAsync(request.RoomId, EventDraft.Of(e), write, cancellationToken)
             ?? throw new RoomException(ErrorCodes.InvalidArgument, "id is not a message of this room");
 
         // Persisted before it is published: if the bus is down the moderator gets `unavailable`, the state is in

@@ -1,7 +1,7 @@
 using LiveIm.Core.Errors;
 using LiveIm.Core.Events;
 using LiveIm.Hosting.Presence;
-using LiveIm.Redis;
+using LiveIm.Core.Stores;
 using LiveIm.RoomService.Metrics;
 using LiveIm.RoomService.Publishing;
 
@@ -17,7 +17,7 @@ namespace LiveIm.RoomService.Presence;
 /// </summary>
 public sealed partial class PresenceBroadcaster : BackgroundService
 {
-    private readonly PresenceStore _presence;
+    private readonly IPresenceStore _presence;
     private readonly PresenceOptions _options;
     private readonly RoomEventPublisher _publisher;
     private readonly RoomServiceMetrics _metrics;
@@ -26,7 +26,7 @@ public sealed partial class PresenceBroadcaster : BackgroundService
     private readonly string _instanceId = Guid.NewGuid().ToString("N");
 
     public PresenceBroadcaster(
-        PresenceStore presence, PresenceOptions options, RoomEventPublisher publisher, RoomServiceMetrics metrics, TimeProvider time,
+        IPresenceStore presence, PresenceOptions options, RoomEventPublisher publisher, RoomServiceMetrics metrics, TimeProvider time,
         ILogger<PresenceBroadcaster> logger)
     {
         _presence = presence;
@@ -46,9 +46,9 @@ public sealed partial class PresenceBroadcaster : BackgroundService
             {
                 await PassAsync(stoppingToken);
             }
-            catch (RedisException ex)
+            catch (StoreUnavailableException ex)
             {
-                LogPassFailed(ex.Message);
+                LogPassFailed(ex.Message); // the next pass tries again
             }
         }
     }

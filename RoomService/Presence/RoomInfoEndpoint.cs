@@ -2,7 +2,7 @@ using LiveIm.Core.Errors;
 using LiveIm.Core.Rooms;
 using LiveIm.Hosting.Http;
 using LiveIm.Hosting.Presence;
-using LiveIm.Redis;
+using LiveIm.Core.Stores;
 using LiveIm.RoomService.Stores;
 
 namespace LiveIm.RoomService.Presence;
@@ -26,7 +26,7 @@ public static class RoomInfoEndpoint
 
     /// <summary>Maps the endpoint.</summary>
     public static void MapRoomInfo(this IEndpointRouteBuilder endpoints) =>
-        endpoints.MapGet("/api/rooms/{roomId}", async (string roomId, PresenceStore presence, IRoomStore store, TimeProvider time, CancellationToken ct) =>
+        endpoints.MapGet("/api/rooms/{roomId}", async (string roomId, IPresenceStore presence, IRoomStore store, TimeProvider time, CancellationToken ct) =>
         {
             if (!RoomIds.IsValid(roomId))
             {
@@ -40,7 +40,7 @@ public static class RoomInfoEndpoint
                 var room = await presenceTask;
                 return Results.Ok(new RoomInfo(roomId, room.Online, room.Gateways, seq, room.Gateways > 0));
             }
-            catch (Exception ex) when (ex is StoreUnavailableException or RedisConnectionException or RedisTimeoutException)
+            catch (StoreUnavailableException)
             {
                 return Error(StatusCodes.Status503ServiceUnavailable, ErrorCodes.Unavailable, "the room store is unavailable; retry later");
             }

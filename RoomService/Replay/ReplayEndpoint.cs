@@ -5,6 +5,7 @@ using System.Threading.RateLimiting;
 using LiveIm.Core.Errors;
 using LiveIm.Core.Events;
 using LiveIm.Core.Rooms;
+using LiveIm.Core.Stores;
 using LiveIm.Hosting.Http;
 using LiveIm.RoomService.Stores;
 

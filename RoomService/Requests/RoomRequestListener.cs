@@ -4,6 +4,7 @@ using LiveIm.Core.Bus;
 using LiveIm.Core.Bus.Contracts;
 using LiveIm.Core.Errors;
 using LiveIm.Core.Serialization;
+using LiveIm.Core.Stores;
 using LiveIm.RoomService.Events;
 using LiveIm.RoomService.Metrics;
 using LiveIm.RoomService.Moderation;

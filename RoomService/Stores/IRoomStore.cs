@@ -1,10 +1,11 @@
 namespace LiveIm.RoomService.Stores;
 
 /// <summary>
-/// RoomService's state: ids, the chat budget, moderation (bans, mutes, slow mode), rate budgets, reliable-lane sequence and history, gift idempotency, presence totals,
-/// room settings.
-/// <see cref="Redis.RedisRoomStore"/> implements it on Redis; another store is one more adapter.
-/// Every method throws <see cref="StoreUnavailableException"/> when the store cannot be reached.
+/// RoomService's state: ids, the chat budget, moderation (bans, mutes, slow mode), rate budgets, reliable-lane sequence
+/// and history, gift idempotency, presence totals, room settings, the stream clock and replay. It speaks in rooms,
+/// users and events; how they are kept is the adapter's business (<see cref="Redis.RedisRoomStore"/> on Redis; another
+/// store is one more adapter). Every method throws <see cref="LiveIm.Core.Stores.StoreUnavailableException"/> when the
+/// store cannot be reached or does not answer in time.
 /// </summary>
 public interface IRoomStore
 {
@@ -19,12 +20,11 @@ public interface IRoomStore
     /// <paramref name="defaultBudget"/>; 0 = unlimited. <paramref name="privileged"/> senders are always admitted and
     /// use none of the budget. <paramref name="draw"/> is a uniform random number in [0, 1), passed in so that the
     /// decision is a pure function of its inputs (replication, tests).
-    /// An admitted line is stamped with the room's stream clock at <paramref name="nowMs"/> in the same call: its JSON is
-    /// <c>head + ,"id":N,"seq":null + openTail + clock fields</c> (<see cref="LiveIm.Core.Events.RoomEventJson"/>), stored
-    /// for replay when the room has a clock.
+    /// An admitted line (<paramref name="line"/>, with no seq) is stamped with the room's stream clock at
+    /// <paramref name="nowMs"/> in the same call, and stored for replay when the room has a clock.
     /// </summary>
     Task<ChatAdmission> AdmitChatAsync(
-        string roomId, string userId, bool privileged, long nowMs, long window, double draw, int defaultBudget, byte[] head, byte[] openTail,
+        string roomId, string userId, bool privileged, long nowMs, long window, double draw, int defaultBudget, EventDraft line,
         CancellationToken cancellationToken);
 
     /// <summary>
@@ -32,13 +32,13 @@ public interface IRoomStore
     /// (stored for replay when the room has a clock), or null when the user is banned from the room.
     /// </summary>
     Task<StampedEvent?> AppendLikeAsync(
-        string roomId, string userId, bool privileged, byte[] head, byte[] openTail, long nowMs, CancellationToken cancellationToken);
+        string roomId, string userId, bool privileged, EventDraft like, long nowMs, CancellationToken cancellationToken);
 
     /// <summary>
     /// Applies one stream clock report (stream time <paramref name="streamMs"/>, arrived at <paramref name="nowMs"/>)
     /// atomically: the window minimum, a new epoch on a discontinuity (docs/stream-clock.md). The caller validated it.
     /// </summary>
-    Task<LiveIm.Core.Bus.Contracts.ClockReply> ReportClockAsync(string roomId, long streamMs, long nowMs, CancellationToken cancellationToken);
+    Task<ClockUpdate> ReportClockAsync(string roomId, long streamMs, long nowMs, CancellationToken cancellationToken);
 
     /// <summary>The room's stream clock as stored, or null when it never had one (or it expired).</summary>
     Task<ClockState?> ReadClockAsync(string roomId, CancellationToken cancellationToken);
@@ -55,23 +55,24 @@ public interface IRoomStore
     Task<bool> IsBannedAsync(string roomId, string userId, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Takes one send from the GCRA budget at <paramref name="key"/> (a per-user rate). Returns 0 when allowed
-    /// (charged), else the ms until a send would be allowed (nothing charged).
+    /// Takes one send of <paramref name="kind"/> from <paramref name="userId"/>'s own budget (GCRA at
+    /// <paramref name="limit"/>, shared by all rooms and gateways). Returns 0 when allowed (charged), else the ms until
+    /// a send would be allowed (nothing charged).
     /// </summary>
-    Task<long> TakeRateAsync(string key, long nowMs, Limits.RateLimit limit, CancellationToken cancellationToken);
+    Task<long> TakeUserRateAsync(string userId, Limits.SendKind kind, long nowMs, Limits.RateLimit limit, CancellationToken cancellationToken);
 
-    /// <summary>Gives back one send taken with <see cref="TakeRateAsync"/> (a later check refused the send).</summary>
-    Task RefundRateAsync(string key, long nowMs, Limits.RateLimit limit, CancellationToken cancellationToken);
+    /// <summary>Gives back one send taken with <see cref="TakeUserRateAsync"/> (a later check refused the send).</summary>
+    Task RefundUserRateAsync(string userId, Limits.SendKind kind, long nowMs, Limits.RateLimit limit, CancellationToken cancellationToken);
 
-    /// <summary>True when the idempotency record <paramref name="idempotencyKey"/> exists (a retry of a known gift).</summary>
-    Task<bool> IdempotencyRecordExistsAsync(string idempotencyKey, CancellationToken cancellationToken);
+    /// <summary>True when the room already has the gift <paramref name="gift"/> (a retry of a known gift).</summary>
+    Task<bool> GiftExistsAsync(string roomId, GiftKey gift, CancellationToken cancellationToken);
 
     /// <summary>
     /// Atomically: writes the state of one moderation action (mute with expiry, ban set, slow mode) and appends its
-    /// event to the reliable lane like <see cref="AppendReliableAsync"/> (<paramref name="openTail"/>: see there). Null when a delete names an id the room
-    /// never gave out (nothing written).
+    /// event (<paramref name="system"/>) to the reliable lane like <see cref="AppendReliableAsync"/>. Null when a delete names an id
+    /// the room never gave out (nothing written).
     /// </summary>
-    Task<ReliableAppend?> ModerateAsync(string roomId, byte[] head, byte[] openTail, ModerationWrite write, CancellationToken cancellationToken);
+    Task<ReliableAppend?> ModerateAsync(string roomId, EventDraft system, ModerationWrite write, CancellationToken cancellationToken);
 
     /// <summary>The room's own chat budget in lines/s (0 = unlimited), or null when the room uses the default.</summary>
     Task<int?> GetChatBudgetAsync(string roomId, CancellationToken cancellationToken);
@@ -80,19 +81,17 @@ public interface IRoomStore
     Task SetChatBudgetAsync(string roomId, int? budgetPerSecond, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Atomically: checks <paramref name="idempotencyKey"/> (when given), assigns the next id and seq, writes
-    /// <c>head + ,"id":N,"seq":S + openTail</c> closed by the stream clock fields of the clock as it is at the append
-    /// (<see cref="LiveIm.Core.Events.RoomEventJson.OpenTail"/>, <see cref="LiveIm.Core.Events.RoomEventJson.ClockFields"/>)
-    /// to the bounded history and to the replay store, and records the idempotency entry.
-    /// A repeated key returns the first append's result with <see cref="ReliableAppend.Duplicate"/> set, before any
-    /// other check. With <paramref name="checks"/>, a new event is refused when the sender is banned or the room's
-    /// rate is exhausted (<see cref="ReliableAppend.Refusal"/>).
+    /// Atomically: checks <paramref name="gift"/> (when given), assigns the next id and seq, stamps
+    /// <paramref name="reliable"/> with them and with the stream clock as it is at the append, writes it to the
+    /// bounded history and to the replay store, and remembers the gift. A known gift returns the first append's result
+    /// with <see cref="ReliableAppend.Duplicate"/> set, before any other check. With <paramref name="checks"/>, a new
+    /// event is refused when the sender is banned or the room's rate is exhausted (<see cref="ReliableAppend.Refusal"/>).
     /// </summary>
     Task<ReliableAppend> AppendReliableAsync(
-        string roomId, byte[] head, byte[] openTail, string? idempotencyKey, AppendChecks? checks, CancellationToken cancellationToken);
+        string roomId, EventDraft reliable, GiftKey? gift, AppendChecks? checks, CancellationToken cancellationToken);
 
-    /// <summary>Records that the event of <paramref name="idempotencyKey"/> reached the bus.</summary>
-    Task MarkPublishedAsync(string idempotencyKey, CancellationToken cancellationToken);
+    /// <summary>Records that the event of <paramref name="gift"/> reached the bus.</summary>
+    Task MarkPublishedAsync(string roomId, GiftKey gift, CancellationToken cancellationToken);
 
     /// <summary>The room's current reliable seq (0 before the first reliable event).</summary>
     Task<long> CurrentSeqAsync(string roomId, CancellationToken cancellationToken);

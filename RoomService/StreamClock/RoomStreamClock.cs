@@ -48,7 +48,7 @@ public sealed class RoomStreamClock
     /// One report: stream time <paramref name="streamMs"/> was current when it was sent. Refused with
     /// <c>invalid_argument</c> (the clock does not move) when negative or beyond <c>StreamClock:MaxStreamMs</c>.
     /// </summary>
-    public Task<ClockReply> ReportAsync(string roomId, long streamMs, CancellationToken cancellationToken)
+    public async Task<ClockReply> ReportAsync(string roomId, long streamMs, CancellationToken cancellationToken)
     {
         RoomIds.EnsureValid(roomId);
         if (streamMs < 0 || streamMs > _options.MaxStreamMs)
@@ -58,7 +58,8 @@ public sealed class RoomStreamClock
 
         // The arrival time is this instance's clock. A report delayed on its way (gateway, bus) only looks later, which
         // the window's minimum already tolerates; instances' clocks must agree within the accuracy we want (NTP).
-        return _store.ReportClockAsync(roomId, streamMs, _time.GetUtcNow().ToUnixTimeMilliseconds(), cancellationToken);
+        var update = await _store.ReportClockAsync(roomId, streamMs, _time.GetUtcNow().ToUnixTimeMilliseconds(), cancellationToken);
+        return new ClockReply(update.Epoch, update.OffsetMs, update.NewEpoch);
     }
 
     /// <summary>The rule of a report's value, for <c>invalid_argument</c> messages.</summary>

@@ -1,7 +1,7 @@
 using LiveIm.Core.Gateways;
 using LiveIm.Core.Serialization;
 using LiveIm.Core.Stores;
-using LiveIm.Redis;
+using LiveIm.Hosting.Redis;
 using LiveIm.Testing;
 using Xunit;
 
@@ -19,7 +19,7 @@ public sealed class AssignmentCluster : IAsyncLifetime
 
     public RedisServer Redis { get; } = new();
 
-    public RedisClient Client { get; private set; } = null!;
+    public RedisConnection Client { get; private set; } = null!;
 
     public Uri RoomServiceUrl { get; private set; } = null!;
 
@@ -29,8 +29,7 @@ public sealed class AssignmentCluster : IAsyncLifetime
     {
         await Nats.StartAsync();
         await Redis.StartAsync();
-        Client = new RedisClient(new RedisOptions { EndPoint = Redis.EndPoint, CommandTimeout = TimeSpan.FromSeconds(10) });
-        await Client.ConnectAsync();
+        Client = await TestRedis.ConnectAsync(Redis.EndPoint);
         _roomService = await InProcessRoomService.StartAsync(Nats.Url, Redis.EndPoint, "assign");
         RoomServiceUrl = _roomService.Url;
     }

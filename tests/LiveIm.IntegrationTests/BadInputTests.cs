@@ -1,7 +1,6 @@
 using System.Text;
 using LiveIm.Client;
 using LiveIm.Core.Identity;
-using LiveIm.SignalR;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -38,9 +37,11 @@ public sealed class BadInputTests
     [Fact]
     public async Task A_null_room_id_is_invalid_room()
     {
-        await using var client = await _cluster.ConnectAsync(0);
-        var error = await Assert.ThrowsAsync<SignalR.HubException>(() => client.Connection.InvokeAsync<object>("JoinRoom", [null, null]));
-        Assert.StartsWith("invalid_room:", error.Message);
+        await using var socket = new RawHubSocket();
+        await socket.ConnectAsync(_cluster.Gateways[0]);
+        var outcome = await socket.InvokeAsync("JoinRoom", "[null,null]");
+        Assert.Equal(HubOutcomeKind.Error, outcome.Kind);
+        Assert.StartsWith("invalid_room:", outcome.Text, StringComparison.Ordinal);
     }
 
     public static TheoryData<string> BadTexts() => new()
@@ -83,23 +84,34 @@ public sealed class BadInputTests
         await using var anonymous = await _cluster.ConnectAsync(0);
         await anonymous.JoinRoomAsync(room);
         await using var attacker = await _cluster.ConnectAsync(0, _cluster.Token("attacker"));
-        var hub = attacker.Connection;
         var cases = new (string What, Func<Task> Call, string Code)[]
         {
             ("anonymous chat", () => anonymous.SendChatAsync("hi"), "unauthorized"),
             ("anonymous gift", () => anonymous.SendGiftAsync("rose", 1, "x"), "unauthorized"),
             ("chat before join", () => attacker.SendChatAsync("hi"), "not_joined"),
-            ("unknown method", () => hub.InvokeAsync<object>("DropDatabase", []), "unknown_method"),
-            ("wrong argument count", () => hub.InvokeAsync<object>("JoinRoom", [room]), "invalid_argument"),
-            ("wrong argument type", () => hub.InvokeAsync<object>("JoinRoom", [new[] { 1, 2 }, "seq"]), "invalid_argument"),
             ("negative lastSeq", () => attacker.JoinRoomAsync(room, -5), "invalid_argument"),
         };
         foreach (var (what, call, code) in cases)
         {
-            var error = await Assert.ThrowsAnyAsync<Exception>(call);
-            var message = error is RoomClientException r ? r.Message : error.Message;
-            _output.WriteLine($"{what}: {message}");
-            Assert.True(message.StartsWith(code + ":", StringComparison.Ordinal), $"{what}: expected {code}, got '{message}'");
+            var error = await Assert.ThrowsAsync<RoomClientException>(call);
+            _output.WriteLine($"{what}: {error.Message}");
+            Assert.True(error.Message.StartsWith(code + ":", StringComparison.Ordinal), $"{what}: expected {code}, got '{error.Message}'");
+        }
+
+        // What no typed client sends, written as raw frames by the same user.
+        await using var hub = new RawHubSocket();
+        await hub.ConnectAsync(_cluster.Gateways[0], _cluster.Token("attacker"));
+        var rawCases = new (string What, string Target, string Arguments, string Code)[]
+        {
+            ("unknown method", "DropDatabase", "[]", "unknown_method"),
+            ("wrong argument count", "JoinRoom", $"[\"{room}\"]", "invalid_argument"),
+            ("wrong argument type", "JoinRoom", "[[1,2],\"seq\"]", "invalid_argument"),
+        };
+        foreach (var (what, target, arguments, code) in rawCases)
+        {
+            var outcome = await hub.InvokeAsync(target, arguments);
+            _output.WriteLine($"{what}: {outcome}");
+            Assert.True(outcome.Kind == HubOutcomeKind.Error && outcome.Code == code, $"{what}: expected {code}, got {outcome}");
         }
 
         await attacker.JoinRoomAsync(room);
@@ -123,6 +135,8 @@ public sealed class BadInputTests
 
         // A frame the JSON protocol cannot parse closes only the offender's connection.
         await hub.SendRawAsync(Encoding.UTF8.GetBytes("{\"type\":1,\"target\":\"SendChat\",\"arguments\":[\u001e"));
+        var closed = await hub.ReadOutcomeAsync(null);
+        Assert.True(closed.Kind == HubOutcomeKind.Closed && closed.Code == "invalid_frame", $"the offender is closed with invalid_frame, got {closed}");
         await streamer.SendGiftAsync("rose", 1, "after-attack");
         await received.WaitForAsync(e => e.Count(x => x.Type == "gift") == 2, "the neighbour receives gifts before and after the attack");
         Assert.Equal(new long?[] { 1, 2 }, received.OfType("gift").Select(g => g.Seq).ToArray());
@@ -158,7 +172,7 @@ public sealed class BadInputTests
             _ => "not.a.jwt",
         };
         var client = new RoomClient(new RoomClientOptions { GatewayUrl = _cluster.Gateways[0], AccessToken = token });
-        var error = await Assert.ThrowsAsync<HubConnectionException>(() => client.ConnectAsync());
+        var error = await Assert.ThrowsAsync<RoomConnectException>(() => client.ConnectAsync());
         Assert.Equal(401, error.StatusCode);
     }
 

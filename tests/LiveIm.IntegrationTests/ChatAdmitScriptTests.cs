@@ -1,4 +1,4 @@
-using LiveIm.Core.Stores;
+using LiveIm.Hosting.Redis;
 using LiveIm.RoomService.Stores;
 using Xunit;
 
@@ -170,7 +170,7 @@ public sealed class ChatAdmitScriptTests : IClassFixture<RedisFixture>
 
     private Task<ChatAdmission> Admit(string user, long window, double draw, int defaultBudget, bool privileged = false) =>
         Store.AdmitChatAsync(
-            _room, user, privileged, window * 1000, window, draw, defaultBudget, LiveIm.Core.Events.RoomEventJson.Head(_room), ",\"lane\":\"chat\""u8.ToArray(),
+            _room, user, privileged, window * 1000, window, draw, defaultBudget, new EventDraft(LiveIm.Core.Events.RoomEventJson.Head(_room), ",\"lane\":\"chat\""u8.ToArray()),
             CancellationToken.None);
 
     /// <summary>Sends <paramref name="lines"/> lines of distinct users in <paramref name="window"/>: its incoming count.</summary>
@@ -185,8 +185,8 @@ public sealed class ChatAdmitScriptTests : IClassFixture<RedisFixture>
     private async Task<(string? In, string? Out)> CountersAsync(long window)
     {
         var key = RedisKeys.ChatWindow(_room, window);
-        return ((await _redis.Client.ExecuteAsync("HGET", key, "in")).AsString(), (await _redis.Client.ExecuteAsync("HGET", key, "out")).AsString());
+        return ((string?)await _redis.Client.ExecuteAsync("HGET", key, "in"), (string?)await _redis.Client.ExecuteAsync("HGET", key, "out"));
     }
 
-    private async Task<long> TtlAsync(string key) => (await _redis.Client.ExecuteAsync("TTL", key)).AsInt64();
+    private async Task<long> TtlAsync(string key) => (long)await _redis.Client.ExecuteAsync("TTL", key);
 }

@@ -3,7 +3,6 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using LiveIm.Client;
 using LiveIm.Core.Identity;
-using LiveIm.SignalR;
 using LiveIm.Testing;
 using Xunit;
 using Xunit.Abstractions;
@@ -158,7 +157,7 @@ public sealed class ConnectionLimitsTests
 
         // Gifts: the per-kind burst (20) is bigger than the calls allowed in flight (4), so both limits show.
         var calls = Enumerable.Range(0, 100)
-            .Select(i => Outcome(eager.Connection.InvokeAsync<JsonElement>("SendGift", ["rose", 1, "burst-" + i])))
+            .Select(i => Outcome(eager.SendGiftAsync("rose", 1, "burst-" + i)))
             .ToArray();
         await streamer.SendGiftAsync("lily", 1, "during-burst");
         var outcomes = await Task.WhenAll(calls).WaitAsync(TimeSpan.FromSeconds(30)); // a hang guard, not a timing claim
@@ -175,7 +174,7 @@ public sealed class ConnectionLimitsTests
         Assert.Equal(100, accepted + pending + rate);
         Assert.InRange(accepted, 1, 20);
         Assert.True(pending > 0, "some calls found 4 already in progress");
-        Assert.Equal(HubConnectionState.Connected, eager.Connection.State);
+        Assert.True(eager.IsConnected);
 
         // Still connected and usable: a gift after the retry hint goes through.
         var hint = outcomes.Where(o => o.StartsWith("rate_limited:", StringComparison.Ordinal))
@@ -201,37 +200,32 @@ public sealed class ConnectionLimitsTests
         await using var _ = neighbour;
         await using var streamer = await _cluster.ConnectAsync(1, _cluster.Token("st-" + room, Roles.Streamer, room));
         await streamer.JoinRoomAsync(room);
-        await using var flooder = await _cluster.ConnectAsync(0, _cluster.Token("flooder"));
-        var closed = new TaskCompletionSource<Exception?>(TaskCreationOptions.RunContinuationsAsynchronously);
-        flooder.Closed += ex =>
-        {
-            closed.TrySetResult(ex);
-            return Task.CompletedTask;
-        };
-        await flooder.JoinRoomAsync(room);
+        // A raw socket: non-blocking invocations (no invocationId) that never even wait for the refusals.
+        await using var flooder = new RawHubSocket(receiveBufferBytes: 256 * 1024);
+        await flooder.ConnectAsync(_cluster.Gateways[0], _cluster.Token("flooder"));
+        await flooder.JoinAsync(room);
+        var closed = flooder.ReadOutcomeAsync(null);
         var before = await GatewayMetrics.ScrapeAsync(_cluster.Gateways[0]);
 
         await streamer.SendGiftAsync("rose", 1, "before-flood");
         var sent = 0;
         try
         {
-            // Non-blocking invocations: the flooder never even reads the refusals.
-            for (; sent < 1000 && !closed.Task.IsCompleted; sent++)
+            for (; sent < 1000 && !closed.IsCompleted; sent++)
             {
-                await flooder.Connection.SendAsync("SendChat", ["spam " + sent]);
+                await flooder.SendRawAsync(Encoding.UTF8.GetBytes($"{{\"type\":1,\"target\":\"SendChat\",\"arguments\":[\"spam {sent}\"]}}\u001e"));
             }
         }
-        catch (Exception ex) when (ex is HubConnectionClosedException or InvalidOperationException or System.Net.WebSockets.WebSocketException)
+        catch (Exception ex) when (ex is System.Net.WebSockets.WebSocketException or InvalidOperationException)
         {
             _output.WriteLine($"sending failed after the close: {ex.GetType().Name}");
         }
 
-        var reason = await closed.Task.WaitAsync(TimeSpan.FromSeconds(20));
-        _output.WriteLine($"closed after {sent} calls sent: {reason?.Message}; allowReconnect={flooder.Connection.AllowReconnect}");
-        Assert.IsType<HubConnectionClosedException>(reason);
-        Assert.StartsWith("flood: ", reason.Message, StringComparison.Ordinal);
-        Assert.StartsWith("flood: ", flooder.Connection.CloseError, StringComparison.Ordinal);
-        Assert.True(flooder.Connection.AllowReconnect);
+        var reason = await closed.WaitAsync(TimeSpan.FromSeconds(20));
+        _output.WriteLine($"closed after {sent} calls sent: {reason}; allowReconnect={flooder.CloseAllowsReconnect}");
+        Assert.Equal(HubOutcomeKind.Closed, reason.Kind);
+        Assert.StartsWith("flood: ", reason.Text, StringComparison.Ordinal);
+        Assert.True(flooder.CloseAllowsReconnect);
 
         await streamer.SendGiftAsync("rose", 1, "after-flood");
         await received.WaitForAsync(e => e.Count(x => x.Type == "gift") == 2, "the neighbour gets the gifts before and after the flood");
@@ -261,16 +255,16 @@ public sealed class ConnectionLimitsTests
         _output.WriteLine($"3.5 KB frame: {fits.Message}");
         Assert.Equal("invalid_argument", fits.Code);
 
-        var closed = new TaskCompletionSource<Exception?>(TaskCreationOptions.RunContinuationsAsynchronously);
-        sender.Closed += ex =>
-        {
-            closed.TrySetResult(ex);
-            return Task.CompletedTask;
-        };
-        await sender.Connection.SendRawAsync(Encoding.UTF8.GetBytes(
+        // Over the limit: a raw socket of the same user sends it, and only that connection is closed.
+        await using var big = new RawHubSocket();
+        await big.ConnectAsync(_cluster.Gateways[0], _cluster.Token("big-sender"));
+        await big.JoinAsync(room);
+        await big.SendRawAsync(Encoding.UTF8.GetBytes(
             "{\"type\":1,\"target\":\"SendChat\",\"arguments\":[\"" + new string('b', 5000) + "\"]}\u001e"));
-        var reason = await closed.Task.WaitAsync(TimeSpan.FromSeconds(10));
-        _output.WriteLine($"5 KB frame: connection closed ({reason?.Message})");
+        var reason = await big.ReadOutcomeAsync(null).WaitAsync(TimeSpan.FromSeconds(10));
+        _output.WriteLine($"5 KB frame: connection closed ({reason})");
+        Assert.True(reason.Kind is HubOutcomeKind.Closed or HubOutcomeKind.Dropped, $"the 5 KB frame's connection ends, got {reason}");
+        Assert.True(sender.IsConnected, "the same user's other connection stays open");
 
         await streamer.SendGiftAsync("rose", 1, "after-big-frame");
         await received.WaitForAsync(e => e.Count(x => x.Type == "gift") == 1, "the neighbour keeps receiving");
@@ -347,14 +341,13 @@ public sealed class ConnectionLimitsTests
         return (neighbour, received);
     }
 
-    private static async Task<string> Outcome(Task<JsonElement> call)
+    private static async Task<string> Outcome(Task<GiftResult> call)
     {
         try
         {
-            var result = await call;
-            return result.GetProperty("status").GetString() ?? "?";
+            return (await call).Status;
         }
-        catch (SignalR.HubException ex)
+        catch (RoomClientException ex)
         {
             return ex.Message;
         }

@@ -1,9 +1,10 @@
 using LiveIm.Client;
 using LiveIm.Core.Stores;
 using LiveIm.Hosting.Auth;
-using LiveIm.Redis;
+using LiveIm.Hosting.Redis;
 using LiveIm.Testing;
 using Xunit;
+using StackExchange.Redis;
 
 namespace LiveIm.IntegrationTests;
 
@@ -24,7 +25,7 @@ public sealed class DrainCluster : IAsyncLifetime
 
     public RedisServer Redis { get; } = new();
 
-    public RedisClient Client { get; private set; } = null!;
+    public RedisConnection Client { get; private set; } = null!;
 
     public Uri RoomServiceUrl { get; private set; } = null!;
 
@@ -38,8 +39,7 @@ public sealed class DrainCluster : IAsyncLifetime
     {
         await Nats.StartAsync();
         await Redis.StartAsync();
-        Client = new RedisClient(new RedisOptions { EndPoint = Redis.EndPoint, CommandTimeout = TimeSpan.FromSeconds(10) });
-        await Client.ConnectAsync();
+        Client = await TestRedis.ConnectAsync(Redis.EndPoint);
 
         Gateways = new[] { "gwDrain0", "gwDrain1", "gwDrain2" }.Select(id => new GatewayProcess(new Dictionary<string, string>
         {
@@ -61,7 +61,7 @@ public sealed class DrainCluster : IAsyncLifetime
 
         // Every gateway reports (so assignment knows it) and answers a join.
         await Eventually.TrueAsync(
-            async () => (await Client.ZRangeByScoreAsync(RedisKeys.GatewayIndex, "(" + DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), "+inf")).Length == 3,
+            async () => ((RedisResult[])(await Client.ExecuteAsync("ZRANGEBYSCORE", RedisKeys.GatewayIndex, "(" + DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), "+inf"))!).Length == 3,
             TimeSpan.FromSeconds(30), "the three gateways report their load");
         foreach (var gateway in Gateways)
         {

@@ -4,7 +4,6 @@ using System.Net.Http.Headers;
 using LiveIm.Client;
 using LiveIm.Core.Events;
 using LiveIm.Core.Identity;
-using LiveIm.SignalR;
 using LiveIm.Testing;
 using Xunit;
 using Xunit.Abstractions;
@@ -101,16 +100,12 @@ public sealed class GracefulDrainTests
             viewers.Add(viewer);
         }
 
-        // One viewer on the drained gateway ignores reconnect: the deadline closes it, coded, reconnect allowed.
-        var stubbornClosed = new TaskCompletionSource<Exception?>(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var stubborn = new RoomClient(new RoomClientOptions { GatewayUrl = urls[0], FollowReconnect = false });
-        stubborn.Closed += ex =>
-        {
-            stubbornClosed.TrySetResult(ex);
-            return Task.CompletedTask;
-        };
-        await stubborn.ConnectAsync();
-        await stubborn.JoinRoomAsync(room);
+        // One viewer on the drained gateway ignores reconnect (a raw socket, reading until its close message): the
+        // deadline closes it, coded, reconnect allowed.
+        await using var stubborn = new RawHubSocket(receiveBufferBytes: 256 * 1024);
+        await stubborn.ConnectAsync(urls[0]);
+        await stubborn.JoinAsync(room);
+        var stubbornClosed = stubborn.ReadOutcomeAsync(null);
 
         var acked = new ConcurrentBag<long>();
         using var stopGifts = new CancellationTokenSource();
@@ -148,7 +143,7 @@ public sealed class GracefulDrainTests
             using var ready = await http.GetAsync(new Uri(urls[0], "/readyz"));
             return (int)ready.StatusCode == 503 && (await ready.Content.ReadAsStringAsync()).Contains("draining", StringComparison.Ordinal);
         }, TimeSpan.FromSeconds(5), "the drained gateway's /readyz says 503 draining");
-        var refused = await Assert.ThrowsAsync<HubConnectionException>(async () =>
+        var refused = await Assert.ThrowsAsync<RoomConnectException>(async () =>
         {
             await using var late = new RoomClient(new RoomClientOptions { GatewayUrl = urls[0] });
             await late.ConnectAsync();
@@ -193,10 +188,11 @@ public sealed class GracefulDrainTests
         Assert.All(viewers.Except(moving), v => Assert.Null(v.ReconnectedAtSeconds));
 
         // The stubborn one is closed at the deadline with a coded close message, and the process exits.
-        var closedBy = await stubbornClosed.Task.WaitAsync(TimeSpan.FromSeconds(DrainCluster.DeadlineSeconds + 10));
-        _output.WriteLine($"left at the deadline: closed after {clock.Elapsed.TotalSeconds - drainStart:0.0} s with '{closedBy?.Message}', allowReconnect {stubborn.Connection.AllowReconnect}");
-        Assert.StartsWith("unavailable:", closedBy?.Message, StringComparison.Ordinal);
-        Assert.True(stubborn.Connection.AllowReconnect);
+        var closedBy = await stubbornClosed.WaitAsync(TimeSpan.FromSeconds(DrainCluster.DeadlineSeconds + 10));
+        _output.WriteLine($"left at the deadline: closed after {clock.Elapsed.TotalSeconds - drainStart:0.0} s with '{closedBy}', allowReconnect {stubborn.CloseAllowsReconnect}");
+        Assert.Equal(HubOutcomeKind.Closed, closedBy.Kind);
+        Assert.StartsWith("unavailable:", closedBy.Text, StringComparison.Ordinal);
+        Assert.True(stubborn.CloseAllowsReconnect);
         await Eventually.TrueAsync(() => !drained.IsRunning, TimeSpan.FromSeconds(15), "the drained gateway exits after its drain");
 
         // Gifts kept flowing across the move; then every viewer has every acknowledged gift exactly once.

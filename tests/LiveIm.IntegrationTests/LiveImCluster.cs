@@ -60,6 +60,9 @@ public class LiveImCluster : IAsyncLifetime
 
     public RedisServer Redis { get; } = new();
 
+    /// <summary>What every process gets as <c>Redis:Configuration</c>: the single redis-server, unless a fixture brings another topology.</summary>
+    protected virtual string RedisConfiguration => Redis.EndPoint;
+
     public Uri RoomServiceUrl { get; private set; } = null!;
 
     /// <summary>How many RoomService instances share the request queue group (<see cref="RoomServiceUrl"/> is the first).</summary>
@@ -72,7 +75,7 @@ public class LiveImCluster : IAsyncLifetime
     public virtual async Task InitializeAsync()
     {
         await Nats.StartAsync();
-        await Redis.StartAsync();
+        await StartRedisAsync();
         for (var i = 0; i < RoomServiceCount; i++)
         {
             var url = await StartAsync(
@@ -108,8 +111,14 @@ public class LiveImCluster : IAsyncLifetime
         }
 
         await Nats.DisposeAsync();
-        await Redis.DisposeAsync();
+        await StopRedisAsync();
     }
+
+    /// <summary>Starts the Redis the processes use (a fixture with a Redis Cluster starts that instead).</summary>
+    protected virtual Task StartRedisAsync() => Redis.StartAsync();
+
+    /// <summary>Stops it.</summary>
+    protected virtual async Task StopRedisAsync() => await Redis.DisposeAsync();
 
     /// <summary>Lets a fixture register services of RoomService before its own (a clock of the test's, say).</summary>
     protected virtual void ConfigureRoomService(WebApplicationBuilder builder)
@@ -163,7 +172,7 @@ public class LiveImCluster : IAsyncLifetime
             ["Service:Token"] = ServiceToken,
             ["Nats:Url"] = Nats.Url,
             ["Nats:RequestTimeout"] = "00:00:02",
-            ["Redis:EndPoint"] = Redis.EndPoint,
+            ["Redis:Configuration"] = RedisConfiguration,
             ["Gateway:Id"] = name,
             ["DevTokens:Enabled"] = "true",
             // A small close limit so the slow-consumer test reaches it with a hundred or so gifts.

@@ -209,7 +209,6 @@ public sealed class ModerationTests
         await watcher.JoinRoomAsync(room);
         await using var mod = await _cluster.ConnectAsync(1, _cluster.Token(modId, Roles.Moderator, room));
         await mod.JoinRoomAsync(room);
-        var hub = mod.Connection;
 
         var cases = new (string What, Func<Task> Call)[]
         {
@@ -229,16 +228,6 @@ public sealed class ModerationTests
             ("delete 0", () => mod.DeleteMessageAsync(0)),
             ("delete negative", () => mod.DeleteMessageAsync(-5)),
             ("delete an id the room never gave out", () => mod.DeleteMessageAsync(long.MaxValue)),
-            ("seconds as a string NaN", () => hub.InvokeAsync<object>("Mute", ["u1", "NaN"])),
-            ("seconds as Infinity", () => hub.InvokeAsync<object>("SetSlowMode", ["Infinity"])),
-            ("fractional seconds", () => hub.InvokeAsync<object>("Mute", ["u1", 1.5])),
-            ("seconds beyond int", () => hub.InvokeAsync<object>("Mute", ["u1", 1e300])),
-            ("null user id", () => hub.InvokeAsync<object>("Ban", [null])),
-            ("numeric user id", () => hub.InvokeAsync<object>("Ban", [123])),
-            ("array user id", () => hub.InvokeAsync<object>("Unmute", [new[] { "a", "b" }])),
-            ("id as a string", () => hub.InvokeAsync<object>("DeleteMessage", ["1"])),
-            ("missing argument", () => hub.InvokeAsync<object>("Mute", ["u1"])),
-            ("extra argument", () => hub.InvokeAsync<object>("SetSlowMode", [1, 2])),
         };
         foreach (var (what, call) in cases)
         {
@@ -247,6 +236,30 @@ public sealed class ModerationTests
             var message = error.Message;
             _output.WriteLine($"{what}: {(message.Length > 160 ? message[..160] + "..." : message)}");
             Assert.True(message.StartsWith("invalid_argument:", StringComparison.Ordinal), $"{what}: got '{message}'");
+        }
+
+        // Arguments no typed client sends, written as raw frames by the same moderator, joined.
+        await using var hub = new RawHubSocket();
+        await hub.ConnectAsync(_cluster.Gateways[1], _cluster.Token(modId, Roles.Moderator, room));
+        await hub.JoinAsync(room);
+        var rawCases = new (string What, string Target, string Arguments)[]
+        {
+            ("seconds as a string NaN", "Mute", "[\"u1\",\"NaN\"]"),
+            ("seconds as Infinity", "SetSlowMode", "[\"Infinity\"]"),
+            ("fractional seconds", "Mute", "[\"u1\",1.5]"),
+            ("seconds beyond int", "Mute", "[\"u1\",1e300]"),
+            ("null user id", "Ban", "[null]"),
+            ("numeric user id", "Ban", "[123]"),
+            ("array user id", "Unmute", "[[\"a\",\"b\"]]"),
+            ("id as a string", "DeleteMessage", "[\"1\"]"),
+            ("missing argument", "Mute", "[\"u1\"]"),
+            ("extra argument", "SetSlowMode", "[1,2]"),
+        };
+        foreach (var (what, target, arguments) in rawCases)
+        {
+            var outcome = await hub.InvokeAsync(target, arguments);
+            _output.WriteLine($"{what}: {outcome}");
+            Assert.True(outcome.Kind == HubOutcomeKind.Error && outcome.Code == "invalid_argument", $"{what}: got {outcome}");
         }
 
         // RoomService validates on its own, whatever reaches the bus.
@@ -270,11 +283,12 @@ public sealed class ModerationTests
         }
 
         // A frame the JSON protocol cannot parse (a bare NaN) closes only that connection.
-        await using var rude = await _cluster.ConnectAsync(2, _cluster.Token(NewId("rude"), Roles.Moderator, room));
-        await rude.JoinRoomAsync(room);
-        var rudeClosed = ClosedReason(rude);
-        await rude.Connection.SendRawAsync(Encoding.UTF8.GetBytes("{\"type\":1,\"invocationId\":\"9\",\"target\":\"Mute\",\"arguments\":[\"u1\",NaN]}\u001e"));
-        await rudeClosed.WaitAsync(TimeSpan.FromSeconds(10));
+        await using var rude = new RawHubSocket();
+        await rude.ConnectAsync(_cluster.Gateways[2], _cluster.Token(NewId("rude"), Roles.Moderator, room));
+        await rude.JoinAsync(room);
+        await rude.SendRawAsync(Encoding.UTF8.GetBytes("{\"type\":1,\"invocationId\":\"9\",\"target\":\"Mute\",\"arguments\":[\"u1\",NaN]}\u001e"));
+        var rudeClosed = await rude.ReadOutcomeAsync(null).WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.True(rudeClosed.Kind == HubOutcomeKind.Closed && rudeClosed.Code == "invalid_frame", $"the rude connection is closed with invalid_frame, got {rudeClosed}");
 
         // Nothing was written, and the room works: a valid action and a chat line go through.
         var mute = await mod.MuteAsync("u1", 60);

@@ -22,6 +22,9 @@ public sealed class RawHubSocket : IAsyncDisposable
     /// <summary>The WebSocket close status the server sent, once the socket closed (1007 = invalid UTF-8, ...).</summary>
     public WebSocketCloseStatus? CloseStatus { get; private set; }
 
+    /// <summary>The <c>allowReconnect</c> of the SignalR close message, once one was read.</summary>
+    public bool? CloseAllowsReconnect { get; private set; }
+
     /// <summary>The HTTP status of a refused connect (401, 429, 503, ...), 0 before a connect attempt.</summary>
     public int RefusedStatus { get; private set; }
 
@@ -108,6 +111,7 @@ public sealed class RawHubSocket : IAsyncDisposable
                         ? new HubOutcome(HubOutcomeKind.Error, error.GetString())
                         : new HubOutcome(HubOutcomeKind.Result, root.TryGetProperty("result", out var result) ? result.GetRawText() : null);
                 case 7:
+                    CloseAllowsReconnect = root.TryGetProperty("allowReconnect", out var allow) && allow.ValueKind == JsonValueKind.True;
                     return new HubOutcome(HubOutcomeKind.Closed, root.TryGetProperty("error", out var closeError) ? closeError.GetString() : null);
             }
         }

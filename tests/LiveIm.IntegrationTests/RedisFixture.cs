@@ -1,8 +1,6 @@
-using LiveIm.Redis;
-using LiveIm.RoomService.Stores;
+using LiveIm.Hosting.Redis;
 using LiveIm.RoomService.Stores.Redis;
 using LiveIm.Testing;
-using Microsoft.Extensions.Options;
 using Xunit;
 
 namespace LiveIm.IntegrationTests;
@@ -12,16 +10,15 @@ public sealed class RedisFixture : IAsyncLifetime
 {
     public RedisServer Server { get; } = new();
 
-    public RedisClient Client { get; private set; } = null!;
+    public RedisConnection Client { get; private set; } = null!;
 
     public RedisRoomStore Store { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {
         await Server.StartAsync();
-        Client = new RedisClient(new RedisOptions { EndPoint = Server.EndPoint, CommandTimeout = TimeSpan.FromSeconds(10), ClientName = "liveim-store-test" });
-        await Client.ConnectAsync();
-        Store = new RedisRoomStore(Client, Options.Create(new RoomStoreOptions()), TimeProvider.System);
+        Client = await TestRedis.ConnectAsync(Server.EndPoint, "liveim-store-test");
+        Store = TestRedis.Store(Client);
     }
 
     public async Task DisposeAsync()

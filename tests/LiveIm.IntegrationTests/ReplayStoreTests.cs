@@ -5,7 +5,7 @@ using LiveIm.Client.Replay;
 using LiveIm.Core.Events;
 using LiveIm.Core.Identity;
 using LiveIm.Core.Serialization;
-using LiveIm.Core.Stores;
+using LiveIm.Hosting.Redis;
 using LiveIm.RoomService.Stores;
 using Xunit;
 using Xunit.Abstractions;
@@ -61,8 +61,8 @@ public sealed class ReplayStoreTests
         written.Stop();
 
         var key = RedisKeys.Replay(room, clock.Epoch);
-        var count = (await _cluster.RedisCommands.ExecuteAsync("ZCARD", key)).AsInt64();
-        var memory = (await _cluster.RedisCommands.ExecuteAsync("MEMORY", "USAGE", key, "SAMPLES", "0")).AsInt64();
+        var count = (long)await _cluster.RedisCommands.ExecuteAsync("ZCARD", key);
+        var memory = (long)await _cluster.RedisCommands.ExecuteAsync("MEMORY", "USAGE", key, "SAMPLES", "0");
         Assert.Equal(Events, count);
         _output.WriteLine(
             $"wrote {Events} events in {written.Elapsed.TotalSeconds:0.0} s ({Events / written.Elapsed.TotalSeconds:0} events/s through the stamping scripts); "
@@ -144,14 +144,14 @@ public sealed class ReplayStoreTests
             {
                 var text = "message number " + i + new string('!', i % 40);
                 var e = new RoomEvent { RoomId = room, Lane = Lane.Chat, Type = RoomEventTypes.Chat, From = from, Text = text, ServerTs = now };
-                var admitted = await store.AdmitChatAsync(room, from.UserId, true, now, now / 1000, 0, 0, head, RoomEventJson.OpenTail(e), CancellationToken.None);
+                var admitted = await store.AdmitChatAsync(room, from.UserId, true, now, now / 1000, 0, 0, new EventDraft(head, RoomEventJson.OpenTail(e)), CancellationToken.None);
                 return admitted.Json!;
             }
 
             case < 9:
             {
                 var e = new RoomEvent { RoomId = room, Lane = Lane.Like, Type = RoomEventTypes.Likes, From = from, Likes = 1 + (i % 7), ServerTs = now };
-                return (await store.AppendLikeAsync(room, from.UserId, false, head, RoomEventJson.OpenTail(e), now, CancellationToken.None))!.Json;
+                return (await store.AppendLikeAsync(room, from.UserId, false, new EventDraft(head, RoomEventJson.OpenTail(e)), now, CancellationToken.None))!.Json;
             }
 
             default:
@@ -160,7 +160,7 @@ public sealed class ReplayStoreTests
                 {
                     RoomId = room, Lane = Lane.Gift, Type = RoomEventTypes.Gift, From = from, Gift = new GiftInfo("rose", 1 + (i % 3)), ServerTs = now,
                 };
-                return (await store.AppendReliableAsync(room, head, RoomEventJson.OpenTail(e), null, null, CancellationToken.None)).Json;
+                return (await store.AppendReliableAsync(room, new EventDraft(head, RoomEventJson.OpenTail(e)), null, null, CancellationToken.None)).Json;
             }
         }
     }

@@ -1,6 +1,6 @@
 using LiveIm.Core.Events;
 using LiveIm.Core.Identity;
-using LiveIm.Core.Stores;
+using LiveIm.Hosting.Redis;
 using LiveIm.RoomService.Replay;
 using LiveIm.RoomService.Stores;
 using LiveIm.RoomService.Stores.Redis;
@@ -26,7 +26,7 @@ public sealed class ReplayTrimTests : IClassFixture<RedisFixture>
     }
 
     private RedisRoomStore Store(int maxCount, TimeSpan maxAge) => new(
-        _redis.Client, Options.Create(new RoomStoreOptions()), TimeProvider.System, Options.Create(new StreamClockOptions()),
+        _redis.Client, new RedisPresenceStore(_redis.Client), Options.Create(new RoomStoreOptions()), TimeProvider.System, Options.Create(new StreamClockOptions()),
         Options.Create(new ReplayOptions { MaxCount = maxCount, MaxAge = maxAge }));
 
     [Fact]
@@ -51,7 +51,7 @@ public sealed class ReplayTrimTests : IClassFixture<RedisFixture>
         await Like(store, T0 + 114_000);
         kept = await store.ReadReplayAsync(_room, epoch, 0, long.MaxValue, null, 1000, null, CancellationToken.None);
         Assert.Equal([60_000L, 114_000L], kept.Events.Select(StreamTs).ToArray());
-        var ttl = (await _redis.Client.ExecuteAsync("PTTL", RedisKeys.Replay(_room, epoch))).AsInt64();
+        var ttl = (long)await _redis.Client.ExecuteAsync("PTTL", RedisKeys.Replay(_room, epoch));
         Assert.InRange(ttl, 1, 60_000);
     }
 
@@ -84,7 +84,7 @@ public sealed class ReplayTrimTests : IClassFixture<RedisFixture>
         {
             RoomId = _room, Lane = Lane.Like, Type = RoomEventTypes.Likes, From = new EventSender("u", "U", Roles.Viewer), Likes = 1, ServerTs = now,
         };
-        await store.AppendLikeAsync(_room, "u", false, RoomEventJson.Head(_room), RoomEventJson.OpenTail(e), now, CancellationToken.None);
+        await store.AppendLikeAsync(_room, "u", false, EventDraft.Of(e), now, CancellationToken.None);
     }
 
     private static long StreamTs(byte[] json) => RoomEventJson.Deserialize(json).StreamTs!.Value;

@@ -119,6 +119,21 @@ public sealed class RoomServiceStartupTests
         Assert.Contains(key, error.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("Redis:Configuration", "bogus=1", "Redis:Configuration is not a valid Redis configuration: Keyword 'bogus' is not supported")]
+    [InlineData("Redis:Configuration", "127.0.0.1:notaport", "Redis:Configuration names no Redis endpoint")]
+    [InlineData("Redis:Configuration", "127.0.0.1:6379,ssl=maybe", "Redis:Configuration is not a valid Redis configuration")]
+    [InlineData("Redis:EndPoint", "=", "Redis:EndPoint names an endpoint whose host '=' is not a host name or address")]
+    [InlineData("Redis:TimeoutMs", "0", "Redis:TimeoutMs must be 50..60000")]
+    public async Task A_malformed_redis_setting_stops_RoomService_at_start_with_the_setting_named(string key, string value, string expected)
+    {
+        var builder = Builder("Production", "sixteen-chars-xy", (key, value), ("Urls", "http://127.0.0.1:0"));
+        builder.AddRoomService();
+        await using var app = builder.Build();
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => app.StartAsync());
+        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+    }
+
     private static WebApplicationBuilder Builder(string environment, string? adminToken, params (string Key, string Value)[] more)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = environment, ContentRootPath = ContentRoot });

@@ -1,7 +1,7 @@
 using System.Text;
 using LiveIm.Core.Events;
 using LiveIm.Core.Identity;
-using LiveIm.Core.Stores;
+using LiveIm.Hosting.Redis;
 using LiveIm.RoomService.Limits;
 using LiveIm.RoomService.Stores;
 using Xunit;
@@ -20,12 +20,14 @@ public sealed class SharedLimitsScriptTests : IClassFixture<RedisFixture>
 
     private readonly RedisFixture _redis;
     private readonly string _room = "limits-" + Guid.NewGuid().ToString("N")[..10];
-    private readonly string _key = RedisKeys.UserRate("u-" + Guid.NewGuid().ToString("N")[..10], "chat");
+    private readonly string _user = "u-" + Guid.NewGuid().ToString("N")[..10];
 
     public SharedLimitsScriptTests(RedisFixture redis)
     {
         _redis = redis;
     }
+
+    private string Key => RedisKeys.UserRate(_user, "chat");
 
     private IRoomStore Store => _redis.Store;
 
@@ -87,7 +89,7 @@ public sealed class SharedLimitsScriptTests : IClassFixture<RedisFixture>
         }
 
         // The key's life is relative to the 'now' the script was given: 3 sends x 500 ms.
-        Assert.InRange((await _redis.Client.ExecuteAsync("PTTL", _key)).AsInt64(), 1, 1500);
+        Assert.InRange((long)await _redis.Client.ExecuteAsync("PTTL", Key), 1, 1500);
     }
 
     [Fact]
@@ -99,13 +101,13 @@ public sealed class SharedLimitsScriptTests : IClassFixture<RedisFixture>
         }
 
         Assert.True(await Take(T, TwoPerSecondBurstFive) > 0);
-        await Store.RefundRateAsync(_key, T, TwoPerSecondBurstFive, CancellationToken.None);
+        await Store.RefundUserRateAsync(_user, SendKind.Chat, T, TwoPerSecondBurstFive, CancellationToken.None);
         Assert.Equal(0, await Take(T, TwoPerSecondBurstFive));
 
-        await _redis.Client.ExecuteAsync("DEL", _key);
+        await _redis.Client.ExecuteAsync("DEL", Key);
         await Take(T, TwoPerSecondBurstFive);
-        await Store.RefundRateAsync(_key, T, TwoPerSecondBurstFive, CancellationToken.None);
-        Assert.Equal(0, (await _redis.Client.ExecuteAsync("EXISTS", _key)).AsInt64());
+        await Store.RefundUserRateAsync(_user, SendKind.Chat, T, TwoPerSecondBurstFive, CancellationToken.None);
+        Assert.Equal(0, (long)await _redis.Client.ExecuteAsync("EXISTS", Key));
     }
 
     [Fact]
@@ -124,7 +126,7 @@ public sealed class SharedLimitsScriptTests : IClassFixture<RedisFixture>
         Assert.Equal(ChatRefusal.Banned, (await Admit("troll", T)).Refusal);
         Assert.True((await Admit("troll", T, privileged: true)).Admitted); // the same id with a moderator token
         Assert.True((await Admit("fan", T)).Admitted);
-        Assert.Null(await Store.AppendLikeAsync(_room, "troll", false, RoomEventJson.Head(_room), ",\"lane\":\"like\""u8.ToArray(), T, CancellationToken.None));
+        Assert.Null(await Store.AppendLikeAsync(_room, "troll", false, new EventDraft(RoomEventJson.Head(_room), ",\"lane\":\"like\""u8.ToArray()), T, CancellationToken.None));
         Assert.True(await Store.IsBannedAsync(_room, "troll", CancellationToken.None));
 
         await Moderate(RoomEventTypes.Unban, "troll");
@@ -139,7 +141,7 @@ public sealed class SharedLimitsScriptTests : IClassFixture<RedisFixture>
         var refused = await Admit("loud", T + 1000);
         Assert.Equal(new ChatAdmission(false, 0, ChatRefusal.Muted, T + 60_000), refused);
         Assert.True((await Admit("loud", T + 60_000)).Admitted); // the script compares with its own 'now' too
-        Assert.InRange((await _redis.Client.ExecuteAsync("PTTL", RedisKeys.Mute(_room, "loud"))).AsInt64(), 1, 60_000);
+        Assert.InRange((long)await _redis.Client.ExecuteAsync("PTTL", RedisKeys.Mute(_room, "loud")), 1, 60_000);
 
         await Moderate(RoomEventTypes.Unmute, "loud");
         Assert.True((await Admit("loud", T + 2000)).Admitted);
@@ -157,7 +159,7 @@ public sealed class SharedLimitsScriptTests : IClassFixture<RedisFixture>
         Assert.True((await Admit("a", T + 10_000)).Admitted);
 
         await Moderate(RoomEventTypes.SlowMode, null, seconds: 0);
-        Assert.Null((await _redis.Client.ExecuteAsync("HGET", RedisKeys.RoomSettings(_room), RedisKeys.SlowModeField)).AsString());
+        Assert.Null((string?)await _redis.Client.ExecuteAsync("HGET", RedisKeys.RoomSettings(_room), RedisKeys.SlowModeField));
         Assert.True((await Admit("a", T + 10_001)).Admitted);
     }
 
@@ -165,18 +167,18 @@ public sealed class SharedLimitsScriptTests : IClassFixture<RedisFixture>
     public async Task A_gift_retry_is_a_duplicate_before_the_ban_and_the_room_rate_are_looked_at()
     {
         var oneGift = new RateLimit(1, 1);
-        var key = RedisKeys.Gift(_room, "giver", "m1");
+        var key = new GiftKey("giver", "m1");
         var first = await Gift(key, new AppendChecks("giver", false, T, oneGift));
         Assert.Equal((AppendRefusal.None, false, 1L), (first.Refusal, first.Duplicate, first.Seq));
 
-        var refused = await Gift(RedisKeys.Gift(_room, "giver", "m2"), new AppendChecks("giver", false, T + 1, oneGift));
+        var refused = await Gift(new GiftKey("giver", "m2"), new AppendChecks("giver", false, T + 1, oneGift));
         Assert.Equal((AppendRefusal.RoomRate, 999L), (refused.Refusal, refused.RetryAfterMs));
 
         await Moderate(RoomEventTypes.Ban, "giver");
         var retry = await Gift(key, new AppendChecks("giver", false, T + 2, oneGift));
         Assert.Equal((AppendRefusal.None, true, 1L), (retry.Refusal, retry.Duplicate, retry.Seq));
-        Assert.Equal(AppendRefusal.Banned, (await Gift(RedisKeys.Gift(_room, "giver", "m3"), new AppendChecks("giver", false, T + 5000, oneGift))).Refusal);
-        Assert.Equal(AppendRefusal.None, (await Gift(RedisKeys.Gift(_room, "host", "m4"), new AppendChecks("giver", true, T + 5000, oneGift))).Refusal);
+        Assert.Equal(AppendRefusal.Banned, (await Gift(new GiftKey("giver", "m3"), new AppendChecks("giver", false, T + 5000, oneGift))).Refusal);
+        Assert.Equal(AppendRefusal.None, (await Gift(new GiftKey("host", "m4"), new AppendChecks("giver", true, T + 5000, oneGift))).Refusal);
     }
 
     [Fact]
@@ -203,19 +205,19 @@ public sealed class SharedLimitsScriptTests : IClassFixture<RedisFixture>
         Assert.Equal((id + 1, 1L), (deleted!.Id, deleted.Seq));
     }
 
-    private Task<long> Take(long now, RateLimit limit) => Store.TakeRateAsync(_key, now, limit, CancellationToken.None);
+    private Task<long> Take(long now, RateLimit limit) => Store.TakeUserRateAsync(_user, SendKind.Chat, now, limit, CancellationToken.None);
 
     private Task<ChatAdmission> Admit(string user, long now, bool privileged = false) =>
-        Store.AdmitChatAsync(_room, user, privileged, now, now / 1000, 0.0, 0, RoomEventJson.Head(_room), ",\"lane\":\"chat\""u8.ToArray(), CancellationToken.None);
+        Store.AdmitChatAsync(_room, user, privileged, now, now / 1000, 0.0, 0, new EventDraft(RoomEventJson.Head(_room), ",\"lane\":\"chat\""u8.ToArray()), CancellationToken.None);
 
-    private Task<ReliableAppend> Gift(string key, AppendChecks checks)
+    private Task<ReliableAppend> Gift(GiftKey key, AppendChecks checks)
     {
         var e = new RoomEvent
         {
             RoomId = _room, Lane = Lane.Gift, Type = RoomEventTypes.Gift, From = new EventSender(checks.UserId, "G", Roles.Viewer),
             Gift = new GiftInfo("rose", 1), ServerTs = checks.NowMs,
         };
-        return Store.AppendReliableAsync(_room, RoomEventJson.Head(_room), RoomEventJson.OpenTail(e), key, checks, CancellationToken.None);
+        return Store.AppendReliableAsync(_room, EventDraft.Of(e), key, checks, CancellationToken.None);
     }
 
     private Task<ReliableAppend?> Moderate(string action, string? user, int seconds = 0, long untilMs = 0, long messageId = 0)
@@ -227,6 +229,6 @@ public sealed class SharedLimitsScriptTests : IClassFixture<RedisFixture>
                 untilMs == 0 ? null : untilMs, messageId == 0 ? null : messageId),
             ServerTs = T,
         };
-        return Store.ModerateAsync(_room, RoomEventJson.Head(_room), RoomEventJson.OpenTail(e), new ModerationWrite(action, user, seconds, untilMs, messageId, T), CancellationToken.None);
+        return Store.ModerateAsync(_room, EventDraft.Of(e), new ModerationWrite(action, user, seconds, untilMs, messageId, T), CancellationToken.None);
     }
 }

@@ -1,6 +1,6 @@
 using System.Net.Http.Headers;
 using System.Text;
-using LiveIm.Redis;
+using LiveIm.Hosting.Redis;
 using LiveIm.RoomService.Replay;
 using LiveIm.RoomService.Stores;
 using LiveIm.RoomService.Stores.Redis;
@@ -34,15 +34,14 @@ public sealed class StreamClockCluster : LiveImCluster
     /// <summary>Talks to RoomService's HTTP endpoints.</summary>
     public HttpClient Http { get; } = new() { Timeout = TimeSpan.FromSeconds(10) };
 
-    private RedisClient? _redis;
+    private RedisConnection? _redis;
 
     public override async Task InitializeAsync()
     {
         await base.InitializeAsync();
-        _redis = new RedisClient(new RedisOptions { EndPoint = Redis.EndPoint, CommandTimeout = TimeSpan.FromSeconds(10), ClientName = "stream-clock-test" });
-        await _redis.ConnectAsync();
+        _redis = await TestRedis.ConnectAsync(Redis.EndPoint, "stream-clock-test");
         Store = new RedisRoomStore(
-            _redis, Options.Create(new RoomStoreOptions()), Clock, Options.Create(new StreamClockOptions()), Options.Create(new ReplayOptions()));
+            _redis, new RedisPresenceStore(_redis), Options.Create(new RoomStoreOptions()), Clock, Options.Create(new StreamClockOptions()), Options.Create(new ReplayOptions()));
     }
 
     public override async Task DisposeAsync()
@@ -57,7 +56,7 @@ public sealed class StreamClockCluster : LiveImCluster
     }
 
     /// <summary>Redis commands for the tests (MEMORY USAGE, ...).</summary>
-    public IRedisClient RedisCommands => _redis!;
+    public RedisConnection RedisCommands => _redis!;
 
     /// <summary>A media server's report: <c>POST /api/rooms/{roomId}/stream-clock</c> with the raw <paramref name="body"/>.</summary>
     public async Task<(int Status, string Body)> PostClockAsync(string roomId, string body, string? token = ServiceToken, string contentType = "application/json")

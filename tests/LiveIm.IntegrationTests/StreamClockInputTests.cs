@@ -5,11 +5,12 @@ using LiveIm.Core.Bus.Contracts;
 using LiveIm.Core.Events;
 using LiveIm.Core.Identity;
 using LiveIm.Core.Serialization;
-using LiveIm.Core.Stores;
+using LiveIm.Hosting.Redis;
 using LiveIm.Nats;
 using LiveIm.RoomService.Stores;
 using Xunit;
 using Xunit.Abstractions;
+using StackExchange.Redis;
 
 namespace LiveIm.IntegrationTests;
 
@@ -231,8 +232,8 @@ public sealed class StreamClockInputTests
         Assert.Null(page.NextCursor);
 
         // Without a clock the replay store holds nothing: one key per epoch, and only the clocked epoch exists.
-        var keys = (await _cluster.RedisCommands.ExecuteAsync("KEYS", RedisKeys.ReplayPrefix(room) + "*")).AsArray()
-            .Select(k => k.AsString() ?? string.Empty).ToArray();
+        var keys = ((RedisResult[])(await _cluster.RedisCommands.ExecuteAsync("KEYS", RedisKeys.ReplayPrefix(room) + "*"))!)
+            .Select(k => (string?)k ?? string.Empty).ToArray();
         Assert.Equal([RedisKeys.Replay(room, first.Epoch)], keys);
         Assert.Equal(RoomEventTypes.Chat, page.Events[0].Type);
     }

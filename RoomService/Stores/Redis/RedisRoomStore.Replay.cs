@@ -1,7 +1,5 @@
-using System.Globalization;
-using LiveIm.Core.Bus.Contracts;
-using LiveIm.Core.Stores;
-using LiveIm.Redis;
+using LiveIm.Hosting.Redis;
+using StackExchange.Redis;
 
 namespace LiveIm.RoomService.Stores.Redis;
 
@@ -34,96 +32,107 @@ public sealed partial class RedisRoomStore
     private long ReplayAgeMs => (long)_replay.MaxAge.TotalMilliseconds;
 
     /// <inheritdoc />
-    public Task<ClockReply> ReportClockAsync(string roomId, long streamMs, long nowMs, CancellationToken cancellationToken) =>
-        Guard(async () =>
-        {
-            // The clock outlives its epoch's replay sets (and a stale spell): an epoch stays the same for a stream that
-            // resumes where it should be, and epochs never repeat anyway (clock_report.lua).
-            var ttlMs = ReplayAgeMs + StaleMs;
-            var reply = (await _redis.EvalAsync(
-                RoomScripts.ClockReport,
-                new RedisArg[] { RedisKeys.Clock(roomId) },
-                new RedisArg[] { nowMs, streamMs, (long)_clock.Window.TotalMilliseconds, _clock.BucketMs, _clock.DiscontinuityMs, ttlMs },
-                cancellationToken)).AsArray();
-            return new ClockReply(reply[0].AsInt64(), reply[1].AsInt64(), reply[2].AsInt64() == 1);
-        });
+    public async Task<ClockUpdate> ReportClockAsync(string roomId, long streamMs, long nowMs, CancellationToken cancellationToken)
+    {
+        // The clock outlives its epoch's replay sets (and a stale spell): an epoch stays the same for a stream that
+        // resumes where it should be, and epochs never repeat anyway (clock_report.lua).
+        var ttlMs = ReplayAgeMs + StaleMs;
+        var reply = (RedisResult[])(await _redis.ScriptAsync(
+            RoomScripts.ClockReport,
+            [RedisKeys.Clock(roomId)],
+            [nowMs, streamMs, (long)_clock.Window.TotalMilliseconds, _clock.BucketMs, _clock.DiscontinuityMs, ttlMs]))!;
+        var update = new ClockUpdate((long)reply[0], (long)reply[1], (long)reply[2] == 1);
+        RememberEpoch(roomId, update.Epoch); // the next event of the room is stamped in this epoch: no retry for it here
+        return update;
+    }
 
     /// <inheritdoc />
-    public Task<ClockState?> ReadClockAsync(string roomId, CancellationToken cancellationToken) =>
-        Guard(async () =>
+    public async Task<ClockState?> ReadClockAsync(string roomId, CancellationToken cancellationToken)
+    {
+        var fields = await _redis.RunAsync(db => db.HashGetAsync(RedisKeys.Clock(roomId), ["epoch", "offset", "lastStream", "lastArrival"]));
+        if (fields.Any(f => f.IsNull))
         {
-            var fields = (await _redis.ExecuteAsync("HMGET", RedisKeys.Clock(roomId), "epoch", "offset", "lastStream", "lastArrival")).AsArray();
-            if (fields.Any(f => f.IsNull))
-            {
-                return null;
-            }
+            return null;
+        }
 
-            return (ClockState?)new ClockState(fields[0].AsInt64(), fields[1].AsInt64(), fields[2].AsInt64(), fields[3].AsInt64());
-        });
+        return new ClockState((long)fields[0], (long)fields[1], (long)fields[2], (long)fields[3]);
+    }
 
     /// <inheritdoc />
-    public Task<ReplaySlice> ReadReplayAsync(
-        string roomId, long epoch, long fromMs, long toMs, long? after, int limit, IReadOnlyCollection<string>? lanes, CancellationToken cancellationToken) =>
-        Guard(async () =>
+    public async Task<ReplaySlice> ReadReplayAsync(
+        string roomId, long epoch, long fromMs, long toMs, long? after, int limit, IReadOnlyCollection<string>? lanes, CancellationToken cancellationToken)
+    {
+        var events = new List<byte[]>(Math.Min(limit, 1000));
+        if (fromMs > ReplayMaxTs || toMs < fromMs)
         {
-            var events = new List<byte[]>(Math.Min(limit, 1000));
-            if (fromMs > ReplayMaxTs || toMs < fromMs)
+            return new ReplaySlice(events, null);
+        }
+
+        RedisKey key = RedisKeys.Replay(roomId, epoch);
+
+        // A cursor never reaches back before fromMs (a cursor of another window is only a starting point). Scores are
+        // whole numbers below 2^53, exact as doubles.
+        double low;
+        var exclude = Exclude.None;
+        if (after is { } a && a >= fromMs * ReplayTie)
+        {
+            low = a;
+            exclude = Exclude.Start;
+        }
+        else
+        {
+            low = fromMs * ReplayTie;
+        }
+
+        var high = toMs >= ReplayMaxTs ? double.PositiveInfinity : ((toMs + 1) * ReplayTie) - 1;
+        var markers = lanes is null ? null : lanes.Select(LaneMarker).ToArray();
+
+        // Unfiltered: one call, one entry more than the page to know whether another page follows.
+        // Filtered: batches until the page is full (and one more match is seen) or the scan budget is spent.
+        var scanned = 0;
+        long? lastReturned = null;
+        var batch = markers is null ? limit + 1 : Math.Min(FilteredBatch, (2 * limit) + 1);
+        while (true)
+        {
+            var (from, excluding, take) = (low, exclude, batch);
+            var entries = await _redis.RunAsync(db => db.SortedSetRangeByScoreWithScoresAsync(key, from, high, excluding, Order.Ascending, 0, take));
+            long lastScore = 0;
+            foreach (var entry in entries)
             {
-                return new ReplaySlice(events, null);
+                var json = (byte[]?)entry.Element ?? [];
+                lastScore = (long)entry.Score;
+                scanned++;
+                if (markers is not null && !markers.Any(m => json.AsSpan().IndexOf(m) >= 0))
+                {
+                    continue;
+                }
+
+                if (events.Count == limit)
+                {
+                    return new ReplaySlice(events, lastReturned); // one more exists: the next page starts after this one
+                }
+
+                events.Add(json);
+                lastReturned = lastScore;
             }
 
-            var key = RedisKeys.Replay(roomId, epoch);
-            // A cursor never reaches back before fromMs (a cursor of another window is only a starting point).
-            var low = after is { } a && a >= fromMs * ReplayTie ? "(" + Text(a) : Text(fromMs * ReplayTie);
-            var high = toMs >= ReplayMaxTs ? "+inf" : Text(((toMs + 1) * ReplayTie) - 1);
-            var markers = lanes is null ? null : lanes.Select(LaneMarker).ToArray();
-
-            // Unfiltered: one call, one entry more than the page to know whether another page follows.
-            // Filtered: batches until the page is full (and one more match is seen) or the scan budget is spent.
-            var scanned = 0;
-            long? lastReturned = null;
-            var batch = markers is null ? limit + 1 : Math.Min(FilteredBatch, (2 * limit) + 1);
-            while (true)
+            if (entries.Length < batch)
             {
-                var flat = (await _redis.ExecuteAsync("ZRANGE", key, low, high, "BYSCORE", "LIMIT", 0, batch, "WITHSCORES")).AsArray();
-                long lastScore = 0;
-                for (var i = 0; i + 1 < flat.Length; i += 2)
-                {
-                    var json = flat[i].AsBytes() ?? [];
-                    lastScore = (long)flat[i + 1].AsDouble();
-                    scanned++;
-                    if (markers is not null && !markers.Any(m => json.AsSpan().IndexOf(m) >= 0))
-                    {
-                        continue;
-                    }
-
-                    if (events.Count == limit)
-                    {
-                        return new ReplaySlice(events, lastReturned); // one more exists: the next page starts after this one
-                    }
-
-                    events.Add(json);
-                    lastReturned = lastScore;
-                }
-
-                if (flat.Length / 2 < batch)
-                {
-                    return new ReplaySlice(events, null); // the window is exhausted
-                }
-
-                if (scanned >= FilteredScanBudget)
-                {
-                    return new ReplaySlice(events, lastScore); // more may match: continue after what was scanned
-                }
-
-                low = "(" + Text(lastScore);
-                batch = Math.Min(FilteredBatch, batch * 2);
+                return new ReplaySlice(events, null); // the window is exhausted
             }
-        });
+
+            if (scanned >= FilteredScanBudget)
+            {
+                return new ReplaySlice(events, lastScore); // more may match: continue after what was scanned
+            }
+
+            low = lastScore;
+            exclude = Exclude.Start;
+            batch = Math.Min(FilteredBatch, batch * 2);
+        }
+    }
 
     // The lane field as the event JSON carries it, right after seq. Chat text and names are JSON strings, whose quotes
     // are escaped, so these bytes cannot occur inside them.
     private static byte[] LaneMarker(string lane) => System.Text.Encoding.UTF8.GetBytes(",\"lane\":\"" + lane + "\"");
-
-    private static string Text(long value) => value.ToString(CultureInfo.InvariantCulture);
 }

@@ -1,16 +1,21 @@
+using System.Collections.Concurrent;
 using System.Globalization;
-using LiveIm.Core.Bus.Contracts;
 using LiveIm.Core.Stores;
 using LiveIm.Hosting.Presence;
-using LiveIm.Redis;
+using LiveIm.Hosting.Redis;
 using LiveIm.RoomService.Limits;
 using LiveIm.RoomService.Replay;
 using LiveIm.RoomService.StreamClock;
 using Microsoft.Extensions.Options;
+using StackExchange.Redis;
 
 namespace LiveIm.RoomService.Stores.Redis;
 
-/// <summary><see cref="IRoomStore"/> on Redis through our RESP client. Keys: <see cref="RedisKeys"/>.</summary>
+/// <summary>
+/// <see cref="IRoomStore"/> on Redis, through the process's <see cref="RedisConnection"/> (which maps failures to
+/// <see cref="StoreUnavailableException"/>). Keys: <see cref="RedisKeys"/>; every call touches keys of one hash slot.
+/// Cancellation is not passed on: every call is bounded by <c>Redis:TimeoutMs</c>, and a command once sent runs anyway.
+/// </summary>
 public sealed partial class RedisRoomStore : IRoomStore
 {
     /// <summary>
@@ -20,19 +25,32 @@ public sealed partial class RedisRoomStore : IRoomStore
     /// </summary>
     private const int ChatWindowTtlSeconds = 3;
 
-    private readonly IRedisClient _redis;
+    /// <summary>What a stamping script answers, instead of writing, when the clock is in another epoch (lib/clock.lua).</summary>
+    private const long EpochMoved = -100;
+
+    /// <summary>
+    /// Rooms whose replay epoch this instance remembers. 100,000 rooms at ~100 bytes is ~10 MB; past that the memory
+    /// starts again from empty, which costs each room one more round trip.
+    /// </summary>
+    private const int MaxRememberedEpochs = 100_000;
+
+    private readonly RedisConnection _redis;
     private readonly RoomStoreOptions _options;
     private readonly TimeProvider _time;
-    private readonly PresenceStore _presence;
+    private readonly IPresenceStore _presence;
     private readonly StreamClockOptions _clock;
     private readonly ReplayOptions _replay;
 
+    // The epoch of each room's clock as last seen: the stamping scripts are given that epoch's replay set in KEYS. A
+    // guess, corrected by the script (EpochMoved) whenever a stream restarted or another instance saw the report.
+    private readonly ConcurrentDictionary<string, long> _epochs = new(StringComparer.Ordinal);
+
     public RedisRoomStore(
-        IRedisClient redis, IOptions<RoomStoreOptions> options, TimeProvider time, IOptions<StreamClockOptions>? clock = null,
-        IOptions<ReplayOptions>? replay = null)
+        RedisConnection redis, IPresenceStore presence, IOptions<RoomStoreOptions> options, TimeProvider time,
+        IOptions<StreamClockOptions>? clock = null, IOptions<ReplayOptions>? replay = null)
     {
         _redis = redis;
-        _presence = new PresenceStore(redis); // the gateways' presence script, one definition (LiveIm.Hosting)
+        _presence = presence;
         _options = options.Value;
         _time = time;
         _clock = clock?.Value ?? new StreamClockOptions();
@@ -41,196 +59,175 @@ public sealed partial class RedisRoomStore : IRoomStore
 
     /// <inheritdoc />
     public Task<long> NextIdAsync(string roomId, CancellationToken cancellationToken) =>
-        Guard(async () => (await _redis.ExecuteAsync("INCR", RedisKeys.EventId(roomId))).AsInt64());
+        _redis.RunAsync(db => db.StringIncrementAsync(RedisKeys.EventId(roomId)));
 
     /// <inheritdoc />
-    public Task<ChatAdmission> AdmitChatAsync(
-        string roomId, string userId, bool privileged, long nowMs, long window, double draw, int defaultBudget, byte[] head, byte[] openTail,
-        CancellationToken cancellationToken) =>
-        Guard(async () =>
+    public async Task<ChatAdmission> AdmitChatAsync(
+        string roomId, string userId, bool privileged, long nowMs, long window, double draw, int defaultBudget, EventDraft line,
+        CancellationToken cancellationToken)
+    {
+        RedisKey[] keys =
+        [
+            RedisKeys.EventId(roomId), RedisKeys.RoomSettings(roomId), RedisKeys.ChatWindow(roomId, window),
+            RedisKeys.ChatWindow(roomId, window - 1), RedisKeys.ChatWindowSenders(roomId, window),
+            RedisKeys.Bans(roomId), RedisKeys.Mute(roomId, userId), RedisKeys.SlowModeLast(roomId, userId), RedisKeys.Clock(roomId),
+            default, // the replay set: StampAsync
+        ];
+        RedisValue[] args =
+        [
+            defaultBudget, privileged ? "1" : "0", userId, draw, ChatWindowTtlSeconds, nowMs, line.Head, line.OpenTail,
+            default, StaleMs, _replay.MaxCount, ReplayAgeMs,
+        ];
+        var reply = await StampAsync(roomId, RoomScripts.ChatAdmit, keys, 9, args, 8);
+        var value = (long)reply[1];
+        return (long)reply[0] switch
         {
-            var keys = new RedisArg[]
-            {
-                RedisKeys.EventId(roomId), RedisKeys.RoomSettings(roomId), RedisKeys.ChatWindow(roomId, window),
-                RedisKeys.ChatWindow(roomId, window - 1), RedisKeys.ChatWindowSenders(roomId, window),
-                RedisKeys.Bans(roomId), RedisKeys.Mute(roomId, userId), RedisKeys.SlowModeLast(roomId, userId), RedisKeys.Clock(roomId),
-            };
-            var args = new RedisArg[]
-            {
-                defaultBudget, privileged ? "1" : "0", userId, draw, ChatWindowTtlSeconds, nowMs, head, openTail,
-                RedisKeys.ReplayPrefix(roomId), StaleMs, _replay.MaxCount, ReplayAgeMs,
-            };
-            var reply = (await _redis.EvalAsync(RoomScripts.ChatAdmit, keys, args, cancellationToken)).AsArray();
-            var value = reply[1].AsInt64();
-            return reply[0].AsInt64() switch
-            {
-                1 => new ChatAdmission(true, value, Json: reply[2].AsBytes() ?? []),
-                -1 => new ChatAdmission(false, 0, ChatRefusal.Banned),
-                -2 => new ChatAdmission(false, 0, ChatRefusal.Muted, value),
-                -3 => new ChatAdmission(false, 0, ChatRefusal.SlowMode, value),
-                _ => new ChatAdmission(false, 0),
-            };
-        });
+            1 => new ChatAdmission(true, value, Json: (byte[]?)reply[2] ?? []),
+            -1 => new ChatAdmission(false, 0, ChatRefusal.Banned),
+            -2 => new ChatAdmission(false, 0, ChatRefusal.Muted, value),
+            -3 => new ChatAdmission(false, 0, ChatRefusal.SlowMode, value),
+            _ => new ChatAdmission(false, 0),
+        };
+    }
 
     /// <inheritdoc />
-    public Task<StampedEvent?> AppendLikeAsync(
-        string roomId, string userId, bool privileged, byte[] head, byte[] openTail, long nowMs, CancellationToken cancellationToken) =>
-        Guard(async () =>
-        {
-            var reply = (await _redis.EvalAsync(
-                RoomScripts.LikeId,
-                new RedisArg[] { RedisKeys.EventId(roomId), RedisKeys.Bans(roomId), RedisKeys.Clock(roomId) },
-                new RedisArg[]
-                {
-                    userId, privileged ? "1" : "0", head, openTail, nowMs, RedisKeys.ReplayPrefix(roomId), StaleMs, _replay.MaxCount, ReplayAgeMs,
-                },
-                cancellationToken)).AsArray();
-            var id = reply[0].AsInt64();
-            return id < 0 ? null : new StampedEvent(id, reply[1].AsBytes() ?? []);
-        });
+    public async Task<StampedEvent?> AppendLikeAsync(
+        string roomId, string userId, bool privileged, EventDraft like, long nowMs, CancellationToken cancellationToken)
+    {
+        RedisKey[] keys = [RedisKeys.EventId(roomId), RedisKeys.Bans(roomId), RedisKeys.Clock(roomId), default];
+        RedisValue[] args = [userId, privileged ? "1" : "0", like.Head, like.OpenTail, nowMs, default, StaleMs, _replay.MaxCount, ReplayAgeMs];
+        var reply = await StampAsync(roomId, RoomScripts.LikeId, keys, 3, args, 5);
+        var id = (long)reply[0];
+        return id < 0 ? null : new StampedEvent(id, (byte[]?)reply[1] ?? []);
+    }
 
     /// <inheritdoc />
     public Task<bool> IsBannedAsync(string roomId, string userId, CancellationToken cancellationToken) =>
-        Guard(async () => (await _redis.ExecuteAsync("SISMEMBER", RedisKeys.Bans(roomId), userId)).AsInt64() == 1);
+        _redis.RunAsync(db => db.SetContainsAsync(RedisKeys.Bans(roomId), userId));
 
     /// <inheritdoc />
-    public Task<long> TakeRateAsync(string key, long nowMs, RateLimit limit, CancellationToken cancellationToken) =>
-        Guard(async () => limit.IsOff
-            ? 0
-            : (await _redis.EvalAsync(
-                RoomScripts.RateTake, new RedisArg[] { key }, new RedisArg[] { nowMs, limit.IntervalMs, Math.Max(1, limit.Burst), "take" }, cancellationToken)).AsInt64());
+    public async Task<long> TakeUserRateAsync(string userId, SendKind kind, long nowMs, RateLimit limit, CancellationToken cancellationToken) =>
+        limit.IsOff ? 0 : (long)await _redis.ScriptAsync(RoomScripts.RateTake, [UserRateKey(userId, kind)], [nowMs, limit.IntervalMs, Math.Max(1, limit.Burst), "take"]);
 
     /// <inheritdoc />
-    public Task RefundRateAsync(string key, long nowMs, RateLimit limit, CancellationToken cancellationToken) =>
-        Guard(async () =>
+    public async Task RefundUserRateAsync(string userId, SendKind kind, long nowMs, RateLimit limit, CancellationToken cancellationToken)
+    {
+        if (!limit.IsOff)
         {
-            if (!limit.IsOff)
-            {
-                await _redis.EvalAsync(
-                    RoomScripts.RateTake, new RedisArg[] { key }, new RedisArg[] { nowMs, limit.IntervalMs, Math.Max(1, limit.Burst), "refund" }, cancellationToken);
-            }
-
-            return true;
-        });
+            await _redis.ScriptAsync(RoomScripts.RateTake, [UserRateKey(userId, kind)], [nowMs, limit.IntervalMs, Math.Max(1, limit.Burst), "refund"]);
+        }
+    }
 
     /// <inheritdoc />
-    public Task<bool> IdempotencyRecordExistsAsync(string idempotencyKey, CancellationToken cancellationToken) =>
-        Guard(async () => (await _redis.ExecuteAsync("EXISTS", idempotencyKey)).AsInt64() == 1);
+    public Task<bool> GiftExistsAsync(string roomId, GiftKey gift, CancellationToken cancellationToken) =>
+        _redis.RunAsync(db => db.KeyExistsAsync(GiftRecordKey(roomId, gift)));
 
     /// <inheritdoc />
-    public Task<ReliableAppend?> ModerateAsync(string roomId, byte[] head, byte[] openTail, ModerationWrite write, CancellationToken cancellationToken) =>
-        Guard(async () =>
+    public async Task<ReliableAppend?> ModerateAsync(string roomId, EventDraft system, ModerationWrite write, CancellationToken cancellationToken)
+    {
+        RedisKey[] keys =
+        [
+            RedisKeys.EventId(roomId), RedisKeys.Seq(roomId), RedisKeys.History(roomId), RedisKeys.RoomSettings(roomId),
+            RedisKeys.Bans(roomId), write.UserId is { } target ? RedisKeys.Mute(roomId, target) : RedisKeys.RoomSettings(roomId),
+            RedisKeys.Clock(roomId), default,
+        ];
+        RedisValue[] args =
+        [
+            system.Head, system.OpenTail, _options.MaxCount, write.NowMs - (long)_options.MaxAge.TotalMilliseconds, (long)_options.MaxAge.TotalSeconds,
+            write.Action, write.UserId ?? string.Empty, write.Seconds, write.UntilMs, write.NowMs, write.MessageId,
+            default, StaleMs, _replay.MaxCount, ReplayAgeMs,
+        ];
+        var reply = await StampAsync(roomId, RoomScripts.Moderate, keys, 7, args, 11);
+        if ((long)reply[0] != 0)
         {
-            var keys = new RedisArg[]
-            {
-                RedisKeys.EventId(roomId), RedisKeys.Seq(roomId), RedisKeys.History(roomId), RedisKeys.RoomSettings(roomId),
-                RedisKeys.Bans(roomId), write.UserId is { } target ? RedisKeys.Mute(roomId, target) : RedisKeys.RoomSettings(roomId),
-                RedisKeys.Clock(roomId),
-            };
-            var args = new RedisArg[]
-            {
-                head, openTail, _options.MaxCount, write.NowMs - (long)_options.MaxAge.TotalMilliseconds, (long)_options.MaxAge.TotalSeconds,
-                write.Action, write.UserId ?? string.Empty, write.Seconds, write.UntilMs, write.NowMs, write.MessageId,
-                RedisKeys.ReplayPrefix(roomId), StaleMs, _replay.MaxCount, ReplayAgeMs,
-            };
-            var reply = (await _redis.EvalAsync(RoomScripts.Moderate, keys, args, cancellationToken)).AsArray();
-            if (reply[0].AsInt64() != 0)
-            {
-                return null;
-            }
+            return null;
+        }
 
-            return (ReliableAppend?)new ReliableAppend(reply[1].AsInt64(), reply[2].AsInt64(), reply[3].AsBytes() ?? [], false, false);
-        });
+        return new ReliableAppend((long)reply[1], (long)reply[2], (byte[]?)reply[3] ?? [], false, false);
+    }
 
     /// <inheritdoc />
-    public Task<int?> GetChatBudgetAsync(string roomId, CancellationToken cancellationToken) =>
-        Guard(async () =>
+    public async Task<int?> GetChatBudgetAsync(string roomId, CancellationToken cancellationToken)
+    {
+        // Only the admin endpoint writes the field; a value set by hand that is not a whole number is ignored, as
+        // chat_admit.lua ignores it.
+        var text = (string?)await _redis.RunAsync(db => db.HashGetAsync(RedisKeys.RoomSettings(roomId), RedisKeys.ChatBudgetField));
+        return int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var budget) ? Math.Max(budget, 0) : null;
+    }
+
+    /// <inheritdoc />
+    public Task SetChatBudgetAsync(string roomId, int? budgetPerSecond, CancellationToken cancellationToken)
+    {
+        var settings = RedisKeys.RoomSettings(roomId);
+        return budgetPerSecond is { } budget
+            ? _redis.RunAsync(db => db.HashSetAsync(settings, RedisKeys.ChatBudgetField, budget))
+            : _redis.RunAsync(db => db.HashDeleteAsync(settings, RedisKeys.ChatBudgetField));
+    }
+
+    /// <inheritdoc />
+    public async Task<ReliableAppend> AppendReliableAsync(
+        string roomId, EventDraft reliable, GiftKey? gift, AppendChecks? checks, CancellationToken cancellationToken)
+    {
+        var now = checks?.NowMs ?? _time.GetUtcNow().ToUnixTimeMilliseconds();
+        RedisKey[] keys =
+        [
+            RedisKeys.EventId(roomId), RedisKeys.Seq(roomId), RedisKeys.History(roomId),
+            gift is { } g ? GiftRecordKey(roomId, g) : RedisKeys.History(roomId), RedisKeys.Bans(roomId), RedisKeys.RoomGiftRate(roomId),
+            RedisKeys.Clock(roomId), default,
+        ];
+        var rate = checks?.RoomRate ?? default;
+        RedisValue[] args =
+        [
+            reliable.Head, reliable.OpenTail, _options.MaxCount, now - (long)_options.MaxAge.TotalMilliseconds,
+            (long)_options.GiftIdempotencyTtl.TotalSeconds, (long)_options.MaxAge.TotalSeconds,
+            gift is null ? "0" : "1",
+            checks?.UserId ?? string.Empty, checks?.Privileged == true ? "1" : "0", now, rate.IntervalMs, Math.Max(1, rate.Burst),
+            default, StaleMs, _replay.MaxCount, ReplayAgeMs,
+        ];
+        var reply = await StampAsync(roomId, RoomScripts.AppendReliable, keys, 7, args, 12);
+        switch ((long)reply[0])
         {
-            // Only the admin endpoint writes the field; a value set by hand that is not a whole number is ignored,
-            // as chat_admit.lua ignores it.
-            var text = (await _redis.ExecuteAsync("HGET", RedisKeys.RoomSettings(roomId), RedisKeys.ChatBudgetField)).AsString();
-            return int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var budget) ? (int?)Math.Max(budget, 0) : null;
-        });
+            case -1:
+                return new ReliableAppend(0, 0, [], false, false, AppendRefusal.Banned);
+            case -2:
+                return new ReliableAppend(0, 0, [], false, false, AppendRefusal.RoomRate, (long)reply[1]);
+        }
+
+        return new ReliableAppend(
+            Id: (long)reply[1],
+            Seq: (long)reply[2],
+            Json: (byte[]?)reply[3] ?? [],
+            Duplicate: (long)reply[0] == 1,
+            Published: (string?)reply[4] == "1");
+    }
 
     /// <inheritdoc />
-    public Task SetChatBudgetAsync(string roomId, int? budgetPerSecond, CancellationToken cancellationToken) =>
-        Guard(async () =>
-        {
-            var settings = RedisKeys.RoomSettings(roomId);
-            await (budgetPerSecond is { } budget
-                ? _redis.ExecuteAsync("HSET", settings, RedisKeys.ChatBudgetField, budget)
-                : _redis.ExecuteAsync("HDEL", settings, RedisKeys.ChatBudgetField));
-            return true;
-        });
+    public Task MarkPublishedAsync(string roomId, GiftKey gift, CancellationToken cancellationToken) =>
+        // A plain HSET on a record that already expired would resurrect it without a TTL: touch live records only.
+        _redis.ScriptAsync(RoomScripts.MarkPublished, [GiftRecordKey(roomId, gift)], []);
 
     /// <inheritdoc />
-    public Task<ReliableAppend> AppendReliableAsync(
-        string roomId, byte[] head, byte[] openTail, string? idempotencyKey, AppendChecks? checks, CancellationToken cancellationToken) =>
-        Guard(async () =>
-        {
-            var now = checks?.NowMs ?? _time.GetUtcNow().ToUnixTimeMilliseconds();
-            var keys = new RedisArg[]
-            {
-                RedisKeys.EventId(roomId), RedisKeys.Seq(roomId), RedisKeys.History(roomId),
-                idempotencyKey ?? RedisKeys.History(roomId), RedisKeys.Bans(roomId), RedisKeys.RoomGiftRate(roomId), RedisKeys.Clock(roomId),
-            };
-            var rate = checks?.RoomRate ?? default;
-            var args = new RedisArg[]
-            {
-                head, openTail, _options.MaxCount, now - (long)_options.MaxAge.TotalMilliseconds,
-                (long)_options.GiftIdempotencyTtl.TotalSeconds, (long)_options.MaxAge.TotalSeconds,
-                idempotencyKey is null ? "0" : "1",
-                checks?.UserId ?? string.Empty, checks?.Privileged == true ? "1" : "0", now, rate.IntervalMs, Math.Max(1, rate.Burst),
-                RedisKeys.ReplayPrefix(roomId), StaleMs, _replay.MaxCount, ReplayAgeMs,
-            };
-            var reply = (await _redis.EvalAsync(RoomScripts.AppendReliable, keys, args, cancellationToken)).AsArray();
-            switch (reply[0].AsInt64())
-            {
-                case -1:
-                    return new ReliableAppend(0, 0, [], false, false, AppendRefusal.Banned);
-                case -2:
-                    return new ReliableAppend(0, 0, [], false, false, AppendRefusal.RoomRate, reply[1].AsInt64());
-            }
-
-            return new ReliableAppend(
-                Id: reply[1].AsInt64(),
-                Seq: reply[2].AsInt64(),
-                Json: reply[3].AsBytes() ?? [],
-                Duplicate: reply[0].AsInt64() == 1,
-                Published: reply[4].AsString() == "1");
-        });
-
-    /// <inheritdoc />
-    public Task MarkPublishedAsync(string idempotencyKey, CancellationToken cancellationToken) =>
-        Guard(async () =>
-        {
-            // A plain HSET on a record that already expired would resurrect it without a TTL: touch live records only.
-            await _redis.EvalAsync(RoomScripts.MarkPublished, new RedisArg[] { idempotencyKey }, Array.Empty<RedisArg>(), cancellationToken);
-            return true;
-        });
-
-    /// <inheritdoc />
-    public Task<long> CurrentSeqAsync(string roomId, CancellationToken cancellationToken) =>
-        Guard(async () => (await _redis.ExecuteAsync("GET", RedisKeys.Seq(roomId))).AsNullableInt64() ?? 0);
+    public async Task<long> CurrentSeqAsync(string roomId, CancellationToken cancellationToken) =>
+        (long?)await _redis.RunAsync(db => db.StringGetAsync(RedisKeys.Seq(roomId))) ?? 0;
 
     /// <inheritdoc />
     public Task<HistorySlice> ReadHistoryAsync(string roomId, long afterSeq, int limit, CancellationToken cancellationToken) =>
-        Guard(async () =>
+        _redis.RunAsync(async db =>
         {
-            // Both commands go out in one pipeline flush; the seq is read first so the slice never claims
-            // to cover events appended after it.
-            var seqTask = _redis.ExecuteAsync("GET", RedisKeys.Seq(roomId));
-            var rangeTask = _redis.ExecuteAsync(
-                "ZRANGEBYSCORE", RedisKeys.History(roomId), "(" + afterSeq, "+inf", "WITHSCORES", "LIMIT", 0, limit);
-            var seq = (await seqTask).AsNullableInt64() ?? 0;
-            var flat = (await rangeTask).AsArray();
-            var events = new List<(long, byte[])>(flat.Length / 2);
-            for (var i = 0; i + 1 < flat.Length; i += 2)
+            // Both commands go out together; the seq is read first so the slice never claims to cover events appended
+            // after it.
+            var seqTask = db.StringGetAsync(RedisKeys.Seq(roomId));
+            var rangeTask = db.SortedSetRangeByScoreWithScoresAsync(
+                RedisKeys.History(roomId), afterSeq, double.PositiveInfinity, Exclude.Start, Order.Ascending, 0, limit);
+            var seq = (long?)await seqTask ?? 0;
+            var entries = await rangeTask;
+            var events = new List<(long, byte[])>(entries.Length);
+            foreach (var entry in entries)
             {
-                var eventSeq = (long)flat[i + 1].AsDouble();
+                var eventSeq = (long)entry.Score;
                 if (eventSeq <= seq)
                 {
-                    events.Add((eventSeq, flat[i].AsBytes() ?? []));
+                    events.Add((eventSeq, (byte[]?)entry.Element ?? []));
                 }
             }
 
@@ -238,22 +235,46 @@ public sealed partial class RedisRoomStore : IRoomStore
         });
 
     /// <inheritdoc />
-    public Task<long> OnlineElsewhereAsync(string roomId, string exceptGatewayId, CancellationToken cancellationToken) =>
-        Guard(async () => (await _presence.ReadAsync(roomId, exceptGatewayId, _time.GetUtcNow().ToUnixTimeMilliseconds(), cancellationToken)).Online);
+    public async Task<long> OnlineElsewhereAsync(string roomId, string exceptGatewayId, CancellationToken cancellationToken) =>
+        (await _presence.ReadAsync(roomId, exceptGatewayId, _time.GetUtcNow().ToUnixTimeMilliseconds(), cancellationToken)).Online;
 
-    private static async Task<T> Guard<T>(Func<Task<T>> action)
+    private static RedisKey UserRateKey(string userId, SendKind kind) =>
+        RedisKeys.UserRate(userId, kind == SendKind.Gift ? "gift" : "chat");
+
+    private static RedisKey GiftRecordKey(string roomId, GiftKey gift) => RedisKeys.Gift(roomId, gift.UserId, gift.ClientMsgId);
+
+    // Runs a stamping script with the replay set of the epoch this instance expects the room's clock to be in, and
+    // again with the right one when the script says the clock has moved on (nothing was written the first time).
+    // Three tries: a third epoch within one call means reports racing each other, which the next send resolves.
+    private async Task<RedisResult[]> StampAsync(string roomId, RedisScript script, RedisKey[] keys, int replayKey, RedisValue[] args, int epochArg)
     {
-        try
+        var epoch = _epochs.TryGetValue(roomId, out var known) ? known : 0;
+        for (var attempt = 1; ; attempt++)
         {
-            return await action();
+            keys[replayKey] = RedisKeys.Replay(roomId, epoch);
+            args[epochArg] = epoch;
+            var reply = (RedisResult[])(await _redis.ScriptAsync(script, keys, args))!;
+            if ((long)reply[0] != EpochMoved)
+            {
+                return reply;
+            }
+
+            epoch = (long)reply[1];
+            RememberEpoch(roomId, epoch);
+            if (attempt == 3)
+            {
+                throw new StoreUnavailableException("the room's stream clock changed epoch during the call; retry");
+            }
         }
-        catch (RedisConnectionException ex)
+    }
+
+    private void RememberEpoch(string roomId, long epoch)
+    {
+        if (_epochs.Count >= MaxRememberedEpochs)
         {
-            throw new StoreUnavailableException("redis is not connected", ex);
+            _epochs.Clear();
         }
-        catch (RedisTimeoutException ex)
-        {
-            throw new StoreUnavailableException("redis did not answer in time", ex);
-        }
+
+        _epochs[roomId] = epoch;
     }
 }

@@ -6,18 +6,24 @@
 -- KEYS[3] this window's counters (hash: in, out)  KEYS[4] the previous window's counters
 -- KEYS[5] this window's admitted senders (set of user ids)  KEYS[6] the room's ban set
 -- KEYS[7] the sender's mute key (value: ms the mute ends)  KEYS[8] the sender's slow-mode key (value: ms of the
--- last admitted line)  KEYS[9] the room's stream clock
+-- last admitted line)  KEYS[9] the room's stream clock  KEYS[10] the replay set of ARGV[9]'s epoch
 -- ARGV[1] default budget, lines/s (0 = unlimited)  ARGV[2] '1' for a privileged sender (streamer, moderator)
 -- ARGV[3] sender user id  ARGV[4] uniform draw r, 0 <= r < 1  ARGV[5] ttl of the window keys, s  ARGV[6] now ms
 -- ARGV[7] json head  ARGV[8] json open tail (lib/clock.lua closes it with the stream clock fields)
--- ARGV[9] replay key prefix  ARGV[10] clock stale ms  ARGV[11] replay max count  ARGV[12] replay max age ms
+-- ARGV[9] the epoch the caller expects (lib/clock.lua)  ARGV[10] clock stale ms  ARGV[11] replay max count  ARGV[12] replay max age ms
 -- (Prepended: lib/clock.lua.)
 -- Returns {status, value, json}: {1, id, json} admitted (stamped with the stream clock, stored for replay); {0, 0}
--- sampled; {-1, 0} banned; {-2, ms the mute ends} muted; {-3, ms to wait} slow mode.
+-- sampled; {-1, 0} banned; {-2, ms the mute ends} muted; {-3, ms to wait} slow mode; {-100, epoch} the clock is in
+-- another epoch than ARGV[9] (nothing written: call again with that epoch).
+
+local clk = clock_context(KEYS[9], KEYS[10], ARGV[9], ARGV[6], ARGV[10], ARGV[11], ARGV[12])
+local moved = clock_moved(clk)
+if moved then
+  return {-100, moved}
+end
 
 -- An admitted line takes the next id and is stamped with the clock as it is now.
 local function stamp(id)
-  local clk = clock_context(KEYS[9], ARGV[9], ARGV[6], ARGV[10], ARGV[11], ARGV[12])
   return {1, id, stamp_event(clk, ARGV[7], id, nil, ARGV[8])}
 end
 

@@ -45,6 +45,10 @@ public static class GatewaySetup
         // on, the Activity comes back: a listener asks for it.)
         builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
         builder.Services.AddSingleton(gateway);
+
+        // Transport:InlineScheduling (off): socket writes run in the writer's flush instead of on Kestrel's I/O queues,
+        // so a frame written to a whole room does not leave a 4 KB pool block in every member's socket pipe (which the
+        // pool then keeps). Costs a few % CPU per delivery in our A/B runs; operations.md, "Memory per connection".
         builder.WebHost.UseSockets(o => o.UnsafePreferInlineScheduling = builder.Configuration.GetValue("Transport:InlineScheduling", false));
         var fanout = builder.Configuration.GetSection("Fanout").Get<FanoutOptions>() ?? new FanoutOptions();
         fanout.Validate();

@@ -14,10 +14,11 @@ internal sealed class Publisher : IAsyncDisposable
     /// <summary>
     /// Invocations in flight per publisher. The stock hub runs one hub invocation per connection at a time (SignalR's
     /// MaximumParallelInvocationsPerClient = 1), so more in flight only queues at the server (the LiveIm target is
-    /// configured to run all 256, see LiveImTarget: its gateway refuses what it cannot run); 256 keeps the pipe full
-    /// at any rate a connection can carry while bounding what a stalled server can pile up.
+    /// configured to run all 127, see LiveImTarget: its gateway refuses what it cannot run); 127 keeps the pipe full
+    /// at any rate that passes (4 publishers x 127 calls is 500 lines/s at a 1 s round trip) while bounding what a
+    /// stalled server can pile up.
     /// </summary>
-    private const int MaxInFlight = 256;
+    private const int MaxInFlight = 127;
 
     private readonly HubConnection _connection;
     private readonly SemaphoreSlim _inFlight = new(MaxInFlight, MaxInFlight);

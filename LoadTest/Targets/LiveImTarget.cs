@@ -119,9 +119,11 @@ internal sealed class LiveImTarget : BenchTarget
 
             // The bench measures fan-out, not admission, so the gateway's own limits are opened up (as the room chat
             // budget is above): one host plays every client (per-IP cap), receivers join in one storm (join
-            // admission), a few publishers send the whole room's traffic (per-connection rates) with up to 256 calls
+            // admission), a few publishers send the whole room's traffic (per-connection rates) with up to 127 calls
             // in flight each (Publisher.MaxInFlight; one more than the gateway allows in progress would be refused
-            // rather than queued). Unknown to builds without the limits.
+            // rather than queued). 127, not more: SignalR gives every connection, receivers included, a semaphore of
+            // MaxPendingInvocations + 1 slots (a channel holding one item per slot, its buffer the next power of two),
+            // so 256 would cost each receiver 2 KB (512 slots) where 127 costs 0.5 KB. Unknown to builds without the limits.
             ["Limits__MaxConnections"] = "1000000",
             ["Limits__MaxConnectionsPerIp"] = "1000000",
             ["Limits__JoinsPerSecond"] = "1000000",
@@ -134,7 +136,7 @@ internal sealed class LiveImTarget : BenchTarget
             ["Limits__GiftBurst"] = "1000000",
             ["Limits__LikePerSecond"] = "1000000",
             ["Limits__LikeBurst"] = "1000000",
-            ["Limits__MaxPendingInvocations"] = "256",
+            ["Limits__MaxPendingInvocations"] = "127",
         };
         if (_options.TickMs is { } tick)
         {

@@ -32,7 +32,7 @@ public sealed class RoomMember : IThreadPoolWorkItem, IAsyncDisposable
     private readonly FanoutOptions _options;
     private readonly FanoutMetrics _metrics;
     private readonly object _gate = new();
-    private readonly Queue<RoomFrame> _queue = new(4);
+    private Queue<RoomFrame>? _queue; // made when a frame first has to wait: most connections never queue one
     private long _queuedBytes;
     private bool _writing;
     private bool _degraded;
@@ -269,7 +269,7 @@ public sealed class RoomMember : IThreadPoolWorkItem, IAsyncDisposable
             return;
         }
 
-        _queue.Enqueue(frame.AddReference());
+        (_queue ??= new Queue<RoomFrame>(4)).Enqueue(frame.AddReference());
         _queuedBytes += frame.Length;
     }
 
@@ -304,7 +304,7 @@ public sealed class RoomMember : IThreadPoolWorkItem, IAsyncDisposable
         {
             lock (_gate)
             {
-                if (_queue.Count == 0 || _closed)
+                if (_queue is not { Count: > 0 } || _closed)
                 {
                     _writing = false;
                     _degraded = false;
@@ -348,7 +348,7 @@ public sealed class RoomMember : IThreadPoolWorkItem, IAsyncDisposable
             RoomFrame frame;
             lock (_gate)
             {
-                if (_closed || !_queue.TryDequeue(out frame!))
+                if (_closed || _queue is null || !_queue.TryDequeue(out frame!))
                 {
                     _writing = false;
                     _degraded = false;
@@ -434,7 +434,7 @@ public sealed class RoomMember : IThreadPoolWorkItem, IAsyncDisposable
 
     private void ReleaseQueued(bool countAsDropped)
     {
-        while (_queue.TryDequeue(out var frame))
+        while (_queue is not null && _queue.TryDequeue(out var frame))
         {
             if (countAsDropped)
             {

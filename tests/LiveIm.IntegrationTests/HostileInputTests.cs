@@ -209,6 +209,53 @@ public sealed class HostileInputTests
     }
 
     /// <summary>
+    /// The credential forms the gateway reads itself: an Authorization header that is not a bearer token, an empty
+    /// bearer token, an empty or tampered access_token, or a good token in a bearer header with a tampered one in the
+    /// query (the query wins) are refused with 401 and the stable body; a good bearer header passes the door.
+    /// </summary>
+    [Fact]
+    public async Task Credentials_that_are_not_one_valid_token_are_refused_with_401_before_the_hub()
+    {
+        var room = NewRoom();
+        await using var watch = await GiftWatch.StartAsync(_cluster, room);
+        var tried = new AttackLog(_output);
+        var valid = _cluster.Token("mallory");
+        using var http = new HttpClient { BaseAddress = _cluster.Target.Url, Timeout = TimeSpan.FromSeconds(15) };
+        var cases = new (string Name, string Query, string? Authorization)[]
+        {
+            ("basic auth header", string.Empty, "Basic bWFsbG9yeTpwdw=="),
+            ("bearer with no token", string.Empty, "Bearer "),
+            ("empty access_token", "?access_token=", null),
+            ("tampered access_token", "?access_token=" + Uri.EscapeDataString(valid[..^2] + "xx"), null),
+            ("tampered query beats a good header", "?access_token=" + Uri.EscapeDataString(valid[..^2] + "xx"), "Bearer " + valid),
+        };
+        foreach (var (name, query, authorization) in cases)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, "/hubs/room" + query);
+            if (authorization is not null)
+            {
+                request.Headers.TryAddWithoutValidation("Authorization", authorization);
+            }
+
+            using var response = await http.SendAsync(request);
+            var body = await response.Content.ReadAsStringAsync();
+            tried.Add(name, $"HTTP {(int)response.StatusCode} {body}");
+            Assert.Equal(401, (int)response.StatusCode);
+            Assert.StartsWith("unauthorized: token rejected (", body, StringComparison.Ordinal);
+        }
+
+        using (var good = new HttpRequestMessage(HttpMethod.Get, "/hubs/room"))
+        {
+            good.Headers.TryAddWithoutValidation("Authorization", "Bearer " + valid);
+            using var response = await http.SendAsync(good);
+            tried.Add("good bearer header (a plain GET, not a WebSocket)", $"HTTP {(int)response.StatusCode}");
+            Assert.NotEqual(401, (int)response.StatusCode);
+        }
+
+        await watch.VerifyAsync(tried);
+    }
+
+    /// <summary>
     /// Twenty signed-in attackers pipeline chat lines as fast as their sockets take them, ignoring every answer's
     /// meaning: the gateway answers each call at once (a result or <c>rate_limited</c>), closes each attacker with
     /// <c>flood</c>, admits no more lines than the limits allow, and its memory stays bounded (printed).

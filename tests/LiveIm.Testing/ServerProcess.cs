@@ -40,6 +40,9 @@ public abstract class ServerProcess : IAsyncDisposable
     /// <summary>Environment variables added to the process's own (none by default).</summary>
     protected virtual IReadOnlyDictionary<string, string> Environment { get; } = new Dictionary<string, string>();
 
+    /// <summary>The folder the process starts in (the test's current folder by default).</summary>
+    protected virtual string? WorkingDirectory => null;
+
     /// <summary>The process id while it runs (for /proc readings such as memory).</summary>
     public int? ProcessId => _process is { HasExited: false } p ? p.Id : null;
 
@@ -57,6 +60,11 @@ public abstract class ServerProcess : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        if (WorkingDirectory is { } folder)
+        {
+            psi.WorkingDirectory = folder;
+        }
+
         foreach (var arg in Arguments)
         {
             psi.ArgumentList.Add(arg);

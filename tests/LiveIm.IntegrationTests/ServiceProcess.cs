@@ -1,0 +1,51 @@
+using LiveIm.Testing;
+
+namespace LiveIm.IntegrationTests;
+
+/// <summary>
+/// A built LiveIm service started from its own build output as deployed (<c>dotnet RoomService.dll</c> in the folder
+/// that holds it and its appsettings.json), with the given environment variables and command-line arguments and
+/// nothing added: the tests of where a service listens use it, so nothing here may choose the address for it.
+/// </summary>
+public sealed class ServiceProcess : ServerProcess
+{
+    private readonly string _project;
+    private readonly string[] _arguments;
+    private readonly Dictionary<string, string> _environment;
+
+    /// <param name="project">The service's project (and assembly) name: <c>RoomService</c> or <c>RoomGateway</c>.</param>
+    /// <param name="port">The port the service is told to listen on (the start waits for it on loopback).</param>
+    /// <param name="environment">Environment variables added to the test's own.</param>
+    /// <param name="arguments">Command-line arguments after the assembly.</param>
+    public ServiceProcess(string project, int port, IReadOnlyDictionary<string, string> environment, params string[] arguments)
+        : base(port)
+    {
+        _project = project;
+        _arguments = arguments;
+        _environment = new Dictionary<string, string>(environment);
+    }
+
+    /// <summary>
+    /// The service's build output, in the configuration and framework of this test build (the test project references
+    /// the services, so they are built with it): this folder is <c>tests/&lt;project&gt;/bin/&lt;configuration&gt;/&lt;tfm&gt;/</c>.
+    /// </summary>
+    public string OutputFolder
+    {
+        get
+        {
+            var here = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
+            var framework = here.Name;
+            var configuration = here.Parent!.Name;
+            var root = here.Parent.Parent!.Parent!.Parent!.Parent!.FullName;
+            return Path.Combine(root, _project, "bin", configuration, framework);
+        }
+    }
+
+    protected override string FileName => "dotnet";
+
+    protected override IEnumerable<string> Arguments => [Path.Combine(OutputFolder, _project + ".dll"), .. _arguments];
+
+    protected override string? WorkingDirectory => OutputFolder;
+
+    protected override IReadOnlyDictionary<string, string> Environment => _environment;
+}

@@ -34,10 +34,24 @@ public sealed class ServiceProcess : ServerProcess
         get
         {
             var here = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
-            var framework = here.Name;
-            var configuration = here.Parent!.Name;
-            var root = here.Parent.Parent!.Parent!.Parent!.Parent!.FullName;
-            return Path.Combine(root, _project, "bin", configuration, framework);
+            return Path.Combine(RepositoryRoot, _project, "bin", here.Parent!.Name, here.Name);
+        }
+    }
+
+    /// <summary>The folder holding LiveIm.sln (this test build is in <c>tests/&lt;project&gt;/bin/&lt;configuration&gt;/&lt;tfm&gt;/</c>).</summary>
+    public static string RepositoryRoot
+    {
+        get
+        {
+            for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            {
+                if (File.Exists(Path.Combine(dir.FullName, "LiveIm.sln")))
+                {
+                    return dir.FullName;
+                }
+            }
+
+            throw new InvalidOperationException("LiveIm.sln not found above " + AppContext.BaseDirectory);
         }
     }
 

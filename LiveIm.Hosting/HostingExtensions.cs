@@ -69,6 +69,13 @@ public static class HostingExtensions
     }
 
     /// <summary>
+    /// Puts <see cref="Http.ApiErrorMiddleware"/> first in the pipeline, so every HTTP error an endpoint does not answer
+    /// itself (a body that cannot be read, an unknown path, an unexpected exception) is a coded JSON body too.
+    /// </summary>
+    public static IApplicationBuilder UseLiveImApiErrors(this IApplicationBuilder app) =>
+        app.UseMiddleware<Http.ApiErrorMiddleware>();
+
+    /// <summary>
     /// <c>GET /healthz</c>: the process is alive (200 <c>ok</c>). <c>GET /readyz</c>: it should get new work: 200
     /// <c>ready</c> when the bus and Redis (whichever it uses) are connected and no <see cref="Health.IReadinessContributor"/>
     /// objects (a draining gateway does), else 503 <c>not ready: &lt;reasons&gt;</c>.

@@ -84,6 +84,7 @@ public static class RoomServiceSetup
     /// </summary>
     public static WebApplication MapRoomService(this WebApplication app)
     {
+        app.UseLiveImApiErrors();
         app.UseRateLimiter();
         app.MapLiveImHealth();
         app.MapLiveImMetrics();

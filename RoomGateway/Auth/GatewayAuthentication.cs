@@ -50,7 +50,8 @@ public static class GatewayAuthentication
                 if (!result.Succeeded)
                 {
                     context.Response.StatusCode = StatusCodes.Status401Unauthorized;
-                    await context.Response.WriteAsync($"{ErrorCodes.Unauthorized}: token rejected ({result.Failure?.GetType().Name ?? "no identity"})");
+                    context.Response.ContentType = "text/plain; charset=utf-8";
+                    await context.Response.WriteAsync($"{ErrorCodes.Unauthorized}: token rejected: {TokenRejection.Reason(result.Failure)}");
                     return;
                 }
 

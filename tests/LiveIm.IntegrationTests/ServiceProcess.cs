@@ -57,6 +57,8 @@ public sealed class ServiceProcess : ServerProcess
 
     protected override string FileName => "dotnet";
 
+    protected override string LogName => $"{_project}-process-{Port}";
+
     protected override IEnumerable<string> Arguments => [Path.Combine(OutputFolder, _project + ".dll"), .. _arguments];
 
     protected override string? WorkingDirectory => OutputFolder;

@@ -69,7 +69,8 @@ public static class FanoutSummary
 
     /// <summary>
     /// One line when LiveIm's chat latency is above stock SignalR's in the compared step (a small room, or a low rate):
-    /// the gateway holds each room's events for one tick and sends one frame per tick, by design; null otherwise.
+    /// by design a line takes the bus round trip through RoomService and a busy room's events wait for the gateway's
+    /// tick, one frame per tick; null otherwise.
     /// </summary>
     public static string? MergeNote(FanoutReport report)
     {
@@ -84,8 +85,9 @@ public static class FanoutSummary
         var tick = report.Options.TickMs is { } ms
             ? Inv($"{ms} ms (--tick-ms)")
             : "50 ms for up to 2,500 members on a gateway, at most 250 ms for bigger rooms";
-        return Inv($"Why LiveIm's chat p50 ({live.Chat.P50:0.#} ms) is above stock SignalR's ({baseline.Chat.P50:0.#} ms): by design, a gateway merges a room's events for one tick ({tick}) ") +
-            "and sends one frame per tick, so a small or quiet room waits up to a tick that stock SignalR does not; the same tick is what keeps a big, busy room cheap.";
+        return Inv($"Why LiveIm's chat p50 ({live.Chat.P50:0.#} ms) is above stock SignalR's ({baseline.Chat.P50:0.#} ms): by design, a line goes through RoomService ") +
+            Inv($"(stamped in Redis, published once on NATS) instead of staying in one process, and a room that already sent within the last tick waits for the next ({tick}) ") +
+            "so that each member gets one frame per tick; that merging is what keeps a big, busy room cheap.";
     }
 
     // The step a target is judged by: the highest passing one in a capacity search, else its only (or last) step.

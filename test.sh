@@ -55,9 +55,18 @@ dotnet build LiveIm.sln -c Release --no-restore
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 status=0
+
+# --- .NET tests ------------------------------------------------------------------------------------------------------
+# The output shows each test's result and the failures; the servers and hosts the tests start log to one file each in
+# TestResults/logs/ (LiveIm.Testing's TestLogs), kept when a test fails and removed after a green run.
+export LIVEIM_TEST_LOGS="$PWD/TestResults/logs"
+rm -rf "$LIVEIM_TEST_LOGS"
+mkdir -p "$LIVEIM_TEST_LOGS"
 # One test project at a time: the integration projects start real servers and several ASP.NET hosts, and two
 # cores run them more reliably in sequence than in parallel.
 dotnet test LiveIm.sln -c Release --no-build -m:1 --logger "console;verbosity=normal" 2>&1 | tee "$log" || status=$?
+
+# --- summary ---------------------------------------------------------------------------------------------------------
 
 # One closing line for CI: the sum of every project's summary block ("Passed: n", "Failed: n", "Skipped: n").
 read -r passed failed skipped < <(grep -E '^ +(Passed|Failed|Skipped): +[0-9]+ *$' "$log" |
@@ -67,6 +76,11 @@ if grep -qE '^Test Run (Aborted|Failed)' "$log"; then status=1; fi
 if grep -qE '^  Failed LiveIm\.' "$log"; then
   echo "failed tests:"
   grep -E '^  Failed LiveIm\.' -A4 "$log" | grep -vE '^ +Stack Trace:' | sed 's/^/  /' | head -60
+fi
+if [[ $status -ne 0 || $failed -ne 0 || $passed -eq 0 ]]; then
+  echo "server logs of this run: $LIVEIM_TEST_LOGS/ (one file per test fixture host and server process)"
+else
+  rm -rf "$LIVEIM_TEST_LOGS"
 fi
 echo "tests: ${passed} passed, ${failed} failed, ${skipped} skipped"
 # The SDK's own tests (node:test, above) count apart from the .NET summary.

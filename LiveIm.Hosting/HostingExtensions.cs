@@ -76,6 +76,13 @@ public static class HostingExtensions
     }
 
     /// <summary>
+    /// Puts <see cref="Http.ApiErrorMiddleware"/> first in the pipeline, so every HTTP error an endpoint does not answer
+    /// itself (a body that cannot be read, an unknown path, an unexpected exception) is a coded JSON body too.
+    /// </summary>
+    public static IApplicationBuilder UseLiveImApiErrors(this IApplicationBuilder app) =>
+        app.UseMiddleware<Http.ApiErrorMiddleware>();
+
+    /// <summary>
     /// Binds the signing key (<c>Auth:SigningKey</c>; outside Development a missing, short or development key stops
     /// start-up) and registers <see cref="LiveImTokens"/> over it. Registered once however often it is called.
     /// </summary>

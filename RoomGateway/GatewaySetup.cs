@@ -96,6 +96,7 @@ public static class GatewaySetup
     /// <summary>Maps the hub at <see cref="HubPath"/> and /healthz.</summary>
     public static WebApplication MapRoomGateway(this WebApplication app)
     {
+        app.UseLiveImApiErrors();
         app.UseWebSockets();
 
         // Connection caps before anything spends on the request (token validation included).

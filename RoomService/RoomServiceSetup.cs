@@ -95,6 +95,7 @@ public static class RoomServiceSetup
     /// </summary>
     public static WebApplication MapRoomService(this WebApplication app)
     {
+        app.UseLiveImApiErrors();
         app.UsePageCors();
         app.UseRateLimiter();
         app.MapDemoPages();

@@ -48,6 +48,9 @@ public static class ErrorCodes
     /// </summary>
     public const string Flood = "flood";
 
+    /// <summary>(HTTP only) No endpoint at that path (404), or not with that method (405).</summary>
+    public const string NotFound = "not_found";
+
     /// <summary>
     /// (close message) The connection sent a frame the gateway cannot read: not JSON, not a SignalR message, or larger
     /// than the frame limit. Only that connection is closed. (A text frame with invalid UTF-8 is refused one layer

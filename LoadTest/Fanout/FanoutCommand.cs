@@ -2,7 +2,11 @@ using LiveIm.LoadTest.Measurement;
 
 namespace LiveIm.LoadTest.Fanout;
 
-/// <summary><c>LoadTest fanout [options]</c>: parse, run, print the report to stdout (progress to stderr), write <c>--out</c>.</summary>
+/// <summary>
+/// <c>LoadTest fanout [options]</c>: parse, run, print the report (progress to stderr) and write it to <c>--out</c>. On a
+/// terminal stdout gets <see cref="FanoutSummary"/> and the full report goes to <c>--out</c> (default
+/// <c>fanout-report-&lt;time&gt;.md</c>); redirected, stdout gets the full Markdown.
+/// </summary>
 public static class FanoutCommand
 {
     /// <summary>The subcommand name.</summary>
@@ -50,9 +54,21 @@ public static class FanoutCommand
             return 130;
         }
 
+        // A person at a terminal gets the short summary and the full report in a file; a pipe or a redirect gets the
+        // whole Markdown as before (scripts read its last line).
         var markdown = report.ToMarkdown();
-        Console.WriteLine(markdown);
-        if (options.Out is { } path)
+        var path = options.Out;
+        if (Console.IsOutputRedirected)
+        {
+            Console.WriteLine(markdown);
+        }
+        else
+        {
+            path ??= $"fanout-report-{DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", System.Globalization.CultureInfo.InvariantCulture)}.md";
+            Console.WriteLine(FanoutSummary.Render(report, path));
+        }
+
+        if (path is not null)
         {
             var dir = Path.GetDirectoryName(Path.GetFullPath(path));
             if (dir is not null)

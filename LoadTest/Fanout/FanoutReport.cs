@@ -148,21 +148,41 @@ public sealed class FanoutReport
         var baseline = Find(TargetKind.SignalR);
         var raw = Find(TargetKind.Raw);
         md.AppendLine("## Ratios").AppendLine();
-        md.AppendLine("Higher is better except for CPU and memory. \"at capacity\" is the highest passing step; \"saturation\" the most seen in any step.").AppendLine();
+        if (Options.Capacity)
+        {
+            md.AppendLine("Higher is better except for CPU and memory. \"at capacity\" is the highest passing step; \"saturation\" the most seen in any step.").AppendLine();
+        }
+        else
+        {
+            // No search: nothing here may say "capacity"; the CPU figures are those of the one step that ran.
+            md.AppendLine(Inv($"Higher is better except for CPU and memory. One step at {Options.SingleRate:0.#} chat msg/s (--capacity off): no capacity figures.")).AppendLine();
+        }
+
         md.AppendLine("| figure | liveim | signalr | raw | liveim / signalr | liveim / raw |");
         md.AppendLine("|---|---|---|---|---|---|");
-        Row(md, "capacity, chat msg/s", t => t.Searched ? t.Capacity : null, live, baseline, raw, "0.#");
-        Row(md, "capacity, all input msg/s (chat + gifts)", t => t.Searched ? t.Capacity + Options.GiftRate : null, live, baseline, raw, "0.#");
-        Row(md, "deliveries/s at capacity", t => t.CapacityStep?.DeliveriesPerSecond, live, baseline, raw, "N0");
+        if (Options.Capacity)
+        {
+            Row(md, "capacity, chat msg/s", t => t.Searched ? t.Capacity : null, live, baseline, raw, "0.#");
+            Row(md, "capacity, all input msg/s (chat + gifts)", t => t.Searched ? t.Capacity + Options.GiftRate : null, live, baseline, raw, "0.#");
+            Row(md, "deliveries/s at capacity", t => t.CapacityStep?.DeliveriesPerSecond, live, baseline, raw, "N0");
+        }
+
         Row(md, "deliveries/s, most in any step", t => t.Steps.Count > 0 ? t.MaxDeliveriesPerSecond : null, live, baseline, raw, "N0");
-        Row(md, "frames/s at saturation", t => t.Steps.Count > 0 ? t.MaxFramesPerSecond : null, live, baseline, raw, "N0");
-        Row(md, "fan-out process CPU s per 1M deliveries, at capacity", t => AtCapacityOrFirst(t)?.ServerCpuPerMillion, live, baseline, raw, "0.00");
-        Row(md, "all target processes CPU s per 1M deliveries, at capacity", t => AtCapacityOrFirst(t)?.AllCpuPerMillion, live, baseline, raw, "0.00");
+        Row(md, Options.Capacity ? "frames/s at saturation" : "frames/s in the step", t => t.Steps.Count > 0 ? t.MaxFramesPerSecond : null, live, baseline, raw, "N0");
+        var where = Options.Capacity ? "at capacity" : "in the step";
+        Func<TargetResult, StepResult?> step = Options.Capacity ? t => t.CapacityStep : t => t.Steps.LastOrDefault();
+        Row(md, $"fan-out process CPU s per 1M deliveries, {where}", t => step(t)?.ServerCpuPerMillion, live, baseline, raw, "0.00");
+        Row(md, $"all target processes CPU s per 1M deliveries, {where}", t => step(t)?.AllCpuPerMillion, live, baseline, raw, "0.00");
         Row(md, "fan-out process memory per idle connection, KB", t => t.BytesPerIdleConnection / 1024, live, baseline, raw, "0.0");
         md.AppendLine();
-    }
+        md.AppendLine(FanoutSummary.NotAvailable + ".");
+        if (FanoutSummary.MergeNote(this) is { } note)
+        {
+            md.AppendLine().AppendLine(note);
+        }
 
-    private static StepResult? AtCapacityOrFirst(TargetResult t) => t.CapacityStep ?? t.Steps.FirstOrDefault();
+        md.AppendLine();
+    }
 
     private static void Row(StringBuilder md, string figure, Func<TargetResult, double?> value, TargetResult? live, TargetResult? baseline, TargetResult? raw, string format)
     {

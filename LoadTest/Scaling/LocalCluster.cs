@@ -219,7 +219,7 @@ internal sealed class LocalCluster : IAsyncDisposable
         }
     }
 
-    // appsettings.json sets "Urls", which outranks ASPNETCORE_URLS; the unprefixed variable comes after the JSON files.
+    // Both forms: an unprefixed Urls variable inherited from the shell would outrank ASPNETCORE_URLS (as LiveImTarget).
     private static void SetUrls(Dictionary<string, string> environment, int port)
     {
         var url = $"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}";

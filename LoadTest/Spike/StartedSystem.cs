@@ -267,7 +267,7 @@ internal sealed class StartedSystem : SpikeSystem
         }
     }
 
-    // appsettings.json sets "Urls", which outranks ASPNETCORE_URLS; the unprefixed variable comes after it (as LiveImTarget).
+    // Both forms: an unprefixed Urls variable inherited from the shell would outrank ASPNETCORE_URLS (as LiveImTarget).
     private static void SetUrls(Dictionary<string, string> environment, int port)
     {
         var url = $"http://127.0.0.1:{port}";

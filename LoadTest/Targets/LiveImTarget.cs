@@ -216,8 +216,8 @@ internal sealed class LiveImTarget : BenchTarget
         await _redis.DisposeAsync().ConfigureAwait(false);
     }
 
-    // appsettings.json sets "Urls", and it outranks ASPNETCORE_URLS (host-prefixed variables are read before the JSON
-    // files); the unprefixed variable comes after them, so both are set.
+    // Both forms: an unprefixed Urls variable inherited from the shell would outrank ASPNETCORE_URLS (host-prefixed
+    // variables are read first), and the target must listen where the runner says.
     private static void SetUrls(Dictionary<string, string> environment, int port)
     {
         var url = $"http://127.0.0.1:{port}";

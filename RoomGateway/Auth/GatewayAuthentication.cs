@@ -47,6 +47,7 @@ public static class GatewayAuthentication
                 if (user is null)
                 {
                     context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+                    context.Response.ContentType = "text/plain; charset=utf-8";
                     await context.Response.WriteAsync($"{ErrorCodes.Unauthorized}: {refusal}");
                     return;
                 }
@@ -92,13 +93,13 @@ public static class GatewayAuthentication
         {
             if (token.Length == 0)
             {
-                return (null, "token rejected (no bearer token)");
+                return (null, "token rejected: no bearer token (send Authorization: Bearer <token> or ?access_token=<token>)");
             }
 
             var result = await _handler.ValidateTokenAsync(token, _parameters);
             if (!result.IsValid)
             {
-                return (null, $"token rejected ({result.Exception?.GetType().Name ?? "invalid"})");
+                return (null, $"token rejected: {TokenRejection.Reason(result.Exception)}");
             }
 
             // A validly signed token must still name a user and one of the known roles: a role this gateway does not

@@ -1,5 +1,7 @@
 using System.Buffers;
 using System.Diagnostics.CodeAnalysis;
+using System.Runtime.ExceptionServices;
+using System.Text.Json;
 using LiveIm.Core.Errors;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.SignalR;
@@ -9,14 +11,23 @@ using Microsoft.Extensions.Options;
 namespace LiveIm.RoomGateway.Hubs;
 
 /// <summary>
-/// The standard JSON hub protocol, except that errors SignalR produces itself (unknown method, argument binding
-/// failures) also start with a stable code, like every error of ours: <c>unknown_method:</c> and
-/// <c>invalid_argument:</c>; and a frame that cannot be read closes its connection with a close message
-/// <c>invalid_frame: ...</c> instead of SignalR's uncoded "Connection closed with an error.". Those errors never reach
-/// a hub filter, so the protocol is the one place to do it.
+/// The standard JSON hub protocol, except that every error a client can get from it is coded like our own and says
+/// what was wrong in words: a call SignalR cannot bind (unknown method, wrong argument count or type) answers
+/// <c>unknown_method: ...</c> or <c>invalid_argument: SendGift argument 2 (count) must be a whole number ...</c>
+/// (<see cref="HubCallErrors"/>) instead of "Failed to invoke 'SendGift' due to an error on the server."; a frame that
+/// cannot be read, or that carries anything after its JSON object, closes its connection with
+/// <c>invalid_frame: ...</c> instead of SignalR's uncoded "Connection closed with an error.".
 /// </summary>
+/// <remarks>
+/// Why the protocol and not a hub filter: binding failures and unreadable frames never reach a hub filter (SignalR
+/// answers them in its dispatcher, before any filter runs), and the protocol is the one layer that sees both the frame
+/// and every message SignalR writes back. Exception-free: nothing here throws on the good path, and the extra work per
+/// frame is one forward-only pass of <see cref="Utf8JsonReader"/> over at most <c>Limits:MaxMessageBytes</c>.
+/// </remarks>
 public sealed class CodedJsonHubProtocol : IHubProtocol
 {
+    private const byte RecordSeparator = 0x1e;
+
     private readonly JsonHubProtocol _inner;
 
     public CodedJsonHubProtocol(IOptions<JsonHubProtocolOptions> options)
@@ -39,9 +50,15 @@ public sealed class CodedJsonHubProtocol : IHubProtocol
             while (true)
             {
                 var before = input.Length;
-                RefuseTrailingData(input);
+                var record = NextRecord(input);
+                if (record is { } frame)
+                {
+                    RefuseTrailingContent(frame);
+                }
+
                 if (_inner.TryParseMessage(ref input, binder, out message))
                 {
+                    message = Refuse(message, record);
                     return true;
                 }
 
@@ -54,39 +71,79 @@ public sealed class CodedJsonHubProtocol : IHubProtocol
                 }
             }
         }
-        catch (Exception ex) when (ex is InvalidDataException or System.Text.Json.JsonException or FormatException or InvalidOperationException)
+        catch (Exception ex) when ((ex as JsonException ?? ex.InnerException as JsonException) is { } json)
         {
             // SignalR closes the connection; a HubException's text reaches the client in the close message.
-            throw new HubException($"{ErrorCodes.InvalidFrame}: the frame is not a valid SignalR JSON message ({ex.Message})", ex);
+            // (SignalR wraps the reader's error: InvalidDataException "Error reading JSON." around the JsonException.)
+            var where = json.LineNumber is { } line ? $" (line {line + 1}, byte {json.BytePositionInLine + 1})" : string.Empty;
+            throw new HubException($"{ErrorCodes.InvalidFrame}: the frame is not valid JSON{where}", ex);
+        }
+        catch (Exception ex) when (ex is InvalidDataException or FormatException or InvalidOperationException)
+        {
+            // SignalR's own words for a JSON object that is not a hub message ("Missing required property 'target'.",
+            // "Expected 'type' to be of type Integer."): they name the field and the rule, and no exception type.
+            throw new HubException($"{ErrorCodes.InvalidFrame}: the frame is JSON but not a SignalR message: {HubCallErrors.Echo(ex.Message.TrimEnd('.'))}", ex);
         }
     }
 
-    // SignalR's JSON protocol reads one JSON value from a record and ignores whatever follows it before the 0x1E
-    // separator, so `{...}xyz` would be executed. A record is exactly one JSON object (whitespace around it allowed):
-    // anything else after the object is refused as an invalid frame (caught below).
-    private static void RefuseTrailingData(ReadOnlySequence<byte> input)
+    // A call SignalR could not bind, or one in a shape no RoomHub method takes (a stream invocation, streamIds), becomes
+    // a binding failure with our message. SignalR answers a binding failure with "Failed to invoke '<target>' due to
+    // an error on the server. HubException: <ours>" for a HubException, and Code below keeps only <ours>.
+    private static HubMessage Refuse(HubMessage message, ReadOnlySequence<byte>? record)
     {
-        var reader = new SequenceReader<byte>(input);
-        if (!reader.TryReadTo(out ReadOnlySequence<byte> record, (byte)0x1e))
+        var error = message switch
         {
-            return; // not a whole record yet: the inner protocol waits for more
+            InvocationBindingFailureMessage failure when record is { } frame => HubCallErrors.Describe(failure.Target, frame),
+            StreamInvocationMessage stream =>
+                $"{ErrorCodes.InvalidArgument}: {HubCallErrors.Echo(stream.Target)} is not a streaming method; call it with an invocation (type 1)",
+            InvocationMessage { StreamIds.Length: > 0 } invocation =>
+                $"{ErrorCodes.InvalidArgument}: {HubCallErrors.Echo(invocation.Target)} takes no streams; send the call without streamIds",
+            _ => null,
+        };
+        if (error is null)
+        {
+            return message;
         }
 
-        var json = new System.Text.Json.Utf8JsonReader(record, new System.Text.Json.JsonReaderOptions { AllowMultipleValues = true });
-        if (!json.Read())
+        var invocationId = ((HubInvocationMessage)message).InvocationId;
+        var target = message switch
         {
-            return; // an empty record: the inner protocol refuses it
+            InvocationBindingFailureMessage f => f.Target,
+            HubMethodInvocationMessage m => m.Target,
+            _ => string.Empty,
+        };
+        return new InvocationBindingFailureMessage(invocationId, target, ExceptionDispatchInfo.Capture(new HubException(error)));
+    }
+
+    // The next complete record (one JSON message, without its 0x1e separator), or null while it is still arriving.
+    private static ReadOnlySequence<byte>? NextRecord(ReadOnlySequence<byte> input) =>
+        input.PositionOf(RecordSeparator) is { } end ? input.Slice(0, end) : null;
+
+    // The JSON protocol reads one JSON value from a record and ignores what follows it, so "{...}xyz" would run the
+    // call. A record is exactly one JSON object (whitespace around it allowed): anything else after it is refused.
+    // Frames that are not JSON at all are left to the protocol, which words its own error.
+    private static void RefuseTrailingContent(ReadOnlySequence<byte> record)
+    {
+        var reader = new Utf8JsonReader(record);
+        try
+        {
+            if (!reader.Read() || !reader.TrySkip())
+            {
+                return;
+            }
+        }
+        catch (JsonException)
+        {
+            return;
         }
 
-        json.Skip();
-        var rest = record.Slice(json.Position);
-        foreach (var segment in rest)
+        foreach (var segment in record.Slice(reader.BytesConsumed))
         {
             foreach (var b in segment.Span)
             {
                 if (b is not ((byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n'))
                 {
-                    throw new InvalidDataException("data after the JSON object in the record");
+                    throw new HubException($"{ErrorCodes.InvalidFrame}: the frame has bytes after its JSON object; send exactly one JSON object per record, each ended by 0x1E");
                 }
             }
         }
@@ -123,10 +180,27 @@ public sealed class CodedJsonHubProtocol : IHubProtocol
             return message;
         }
 
-        var unknown = error.StartsWith("Unknown hub method", StringComparison.Ordinal)
-            || error.EndsWith("HubException: Method does not exist.", StringComparison.Ordinal);
-        var code = unknown ? ErrorCodes.UnknownMethod : ErrorCodes.InvalidArgument;
-        return CompletionMessage.WithError(completion.InvocationId!, $"{code}: {error}");
+        return CompletionMessage.WithError(completion.InvocationId!, CodeSignalRError(error));
+    }
+
+    // SignalR's own call errors that did not pass through Refuse above (none are known; this is the net under it), in
+    // our words; the method name is the quoted part of SignalR's text.
+    private static string CodeSignalRError(string error)
+    {
+        var start = error.IndexOf('\'', StringComparison.Ordinal);
+        var end = start >= 0 ? error.IndexOf('\'', start + 1) : -1;
+        var target = end > start ? error[(start + 1)..end] : string.Empty;
+        if (error.StartsWith("Unknown hub method", StringComparison.Ordinal) || error.EndsWith("Method does not exist.", StringComparison.Ordinal))
+        {
+            return HubCallErrors.Describe(target, default);
+        }
+
+        if (error.Contains("non-streaming", StringComparison.Ordinal) || error.Contains("streaming invocation", StringComparison.Ordinal))
+        {
+            return $"{ErrorCodes.InvalidArgument}: '{HubCallErrors.Echo(target)}' is called with an invocation (type 1); no hub method is a stream (type 4)";
+        }
+
+        return $"{ErrorCodes.InvalidArgument}: the call to '{HubCallErrors.Echo(target)}' could not be run as sent (docs/protocol.md, Hub methods)";
     }
 
     // SignalR's own close errors come from reading the client's frames (the protocol above, or the frame size

@@ -81,7 +81,7 @@ public sealed class LimitsOptions
     public double FloodWindowSeconds { get; set; } = 10;
 
     /// <summary>
-    /// Open hub connections this gateway accepts. The process's open-files hard limit on our hosts is 20,000, and at
+    /// Open hub connections this gateway accepts. 20,000 matches a common per-process open-files hard limit, and at
     /// 10 µs per frame write a gateway on 2 cores serves about that many viewers of busy rooms (docs/performance.md);
     /// past it the 503 sends clients to another gateway instead of failing accept() for everyone.
     /// </summary>

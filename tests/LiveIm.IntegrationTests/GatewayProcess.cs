@@ -33,6 +33,8 @@ public sealed class GatewayProcess : ServerProcess
 
     protected override string FileName => "dotnet";
 
+    protected override string LogName => $"gateway-process-{Port}";
+
     protected override IEnumerable<string> Arguments => [typeof(GatewaySetup).Assembly.Location];
 
     protected override IReadOnlyDictionary<string, string> Environment => _environment;

@@ -1,4 +1,5 @@
 using LiveIm.RoomGateway;
+using LiveIm.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Xunit;
@@ -16,6 +17,7 @@ public sealed class GatewayStartupTests
     private static WebApplicationBuilder Builder(string environment, string? adminToken, params (string Key, string Value)[] settings)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = environment, ContentRootPath = ContentRoot });
+        builder.Logging.AddTestLogFile(nameof(GatewayStartupTests));
         var values = new Dictionary<string, string?> { ["Auth:SigningKey"] = LiveImCluster.SigningKey, ["Admin:Token"] = adminToken };
         foreach (var (key, value) in settings)
         {

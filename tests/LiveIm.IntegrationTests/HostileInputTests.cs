@@ -99,6 +99,45 @@ public sealed class HostileInputTests
         await watch.VerifyAsync(tried);
     }
 
+    /// <summary>
+    /// A record is exactly one JSON object: bytes after it (<c>{...}xyz</c>, a second object) close that connection with
+    /// <c>invalid_frame</c> and its call never runs; whitespace after the object is fine. The neighbour's gifts flow on.
+    /// </summary>
+    [Fact]
+    public async Task A_frame_with_bytes_after_its_JSON_object_is_refused_and_its_call_never_runs()
+    {
+        var room = NewRoom();
+        await using var watch = await GiftWatch.StartAsync(_cluster, room);
+        var tried = new AttackLog(_output);
+        var trailing = new (string Name, string After)[]
+        {
+            ("letters", "xyz"), ("a second object", "{\"type\":6}"), ("a number", " 1"), ("a closing bracket", "]"), ("a NUL byte", "\u0000"),
+        };
+        foreach (var (name, after) in trailing)
+        {
+            await using var attacker = await ConnectAsync(room, _cluster.Token("trailer-" + room));
+            var line = $"trailing {name} {room}";
+            await attacker.SendRawAsync(Bytes($"{{\"type\":1,\"invocationId\":\"t\",\"target\":\"SendChat\",\"arguments\":[\"{line}\"]}}{after}\u001e"));
+            var outcome = await attacker.ReadOutcomeAsync(null, Timeout());
+            tried.Add($"a chat call with {name} after its JSON object", outcome);
+            Assert.True(outcome.Kind == HubOutcomeKind.Closed && outcome.Code == "invalid_frame", $"{name}: expected a close with invalid_frame, got {outcome}");
+        }
+
+        await using (var spaced = await ConnectAsync(room, _cluster.Token("spacer-" + room)))
+        {
+            await spaced.SendRawAsync(Bytes($"{{\"type\":1,\"invocationId\":\"w\",\"target\":\"SendChat\",\"arguments\":[\"spaced {room}\"]}} \r\n\t\u001e"));
+            var outcome = await spaced.ReadOutcomeAsync("w", Timeout());
+            tried.Add("a chat call with whitespace after its JSON object", outcome);
+            Assert.Equal(HubOutcomeKind.Result, outcome.Kind);
+        }
+
+        // The refused calls came first; had any run, its line would be in the room before the spaced one.
+        await watch.Neighbour.WaitForAsync(e => e.Any(x => x.Text == $"spaced {room}"), "the call with whitespace after its object runs");
+        Assert.DoesNotContain(watch.Neighbour.Events, e => e.Text?.StartsWith("trailing ", StringComparison.Ordinal) == true);
+        tried.Add("(neighbour) lines of the refused calls", "none arrived");
+        await watch.VerifyAsync(tried);
+    }
+
     /// <summary>Calls that parse but are wrong fail with a stable code, and the connection keeps working.</summary>
     [Fact]
     public async Task Wrong_calls_get_stable_codes_and_the_connection_stays_usable()

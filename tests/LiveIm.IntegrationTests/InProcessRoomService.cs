@@ -42,6 +42,7 @@ public sealed class InProcessRoomService : IAsyncDisposable
             ["Logging:LogLevel:Default"] = "Warning",
         });
         builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
+        builder.Logging.AddTestLogFile("roomservice-" + name);
         builder.AddRoomService();
         var app = builder.Build();
         app.MapRoomService();

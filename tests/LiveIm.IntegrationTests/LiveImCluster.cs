@@ -192,6 +192,7 @@ public class LiveImCluster : IAsyncLifetime
             ["Logging:LogLevel:LiveIm"] = "Information",
         });
         builder.Configuration.AddInMemoryCollection(_overrides);
+        builder.Logging.AddTestLogFile($"{GetType().Name}-{name}");
         builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
         add(builder);
         var app = builder.Build();

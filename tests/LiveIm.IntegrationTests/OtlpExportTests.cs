@@ -20,6 +20,7 @@ public sealed class OtlpExportTests
         var contentType = "";
         var collectorPort = FreePort.Next();
         var collectorBuilder = WebApplication.CreateBuilder();
+        collectorBuilder.Logging.AddTestLogFile(nameof(OtlpExportTests));
         collectorBuilder.WebHost.UseUrls($"http://127.0.0.1:{collectorPort}");
         await using var collector = collectorBuilder.Build();
         collector.MapPost("/v1/metrics", async (HttpRequest request) =>
@@ -38,6 +39,7 @@ public sealed class OtlpExportTests
 
         var meterName = "LiveIm.OtlpTest." + Guid.NewGuid().ToString("N");
         var builder = Host.CreateApplicationBuilder();
+        builder.Logging.AddTestLogFile(nameof(OtlpExportTests));
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Otlp:Endpoint"] = $"http://127.0.0.1:{collectorPort}/v1/metrics",

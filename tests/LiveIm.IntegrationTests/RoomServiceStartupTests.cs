@@ -1,5 +1,6 @@
-using LiveIm.RoomService;
 using LiveIm.Hosting.Admin;
+using LiveIm.RoomService;
+using LiveIm.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -137,6 +138,7 @@ public sealed class RoomServiceStartupTests
     private static WebApplicationBuilder Builder(string environment, string? adminToken, params (string Key, string Value)[] more)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = environment, ContentRootPath = ContentRoot });
+        builder.Logging.AddTestLogFile(nameof(RoomServiceStartupTests));
         var settings = new Dictionary<string, string?>
         {
             ["Auth:SigningKey"] = LiveImCluster.SigningKey, ["Service:Token"] = LiveImCluster.ServiceToken,

@@ -49,13 +49,83 @@ public sealed class FanoutReportTests
         Assert.Contains("**Not measured**: RoomGateway.dll is missing at /x", markdown, StringComparison.Ordinal);
     }
 
-    private static TargetResult Target(TargetKind kind, double capacity, double frames)
+    [Fact]
+    public void The_terminal_summary_is_one_narrow_row_per_target_and_ends_with_the_last_line()
+    {
+        var report = new FanoutReport(FanoutOptions.Parse([], null), Machine,
+        [
+            Target(TargetKind.LiveIm, capacity: 300, frames: 50_000),
+            Target(TargetKind.SignalR, capacity: 90, frames: 20_000),
+            Target(TargetKind.Raw, capacity: 400, frames: 75_000),
+        ]);
+
+        var summary = FanoutSummary.Render(report, "fanout-report.md");
+        var lines = summary.Split('\n');
+        Assert.Equal(report.LastLine, lines[^1]);
+        var table = lines.SkipWhile(l => !l.StartsWith("target", StringComparison.Ordinal)).TakeWhile(l => l.Length > 0).ToArray();
+        Assert.Equal(4, table.Length); // header + three targets
+        Assert.All(table, l => Assert.True(l.Length <= 110, $"{l.Length} characters: {l}"));
+        Assert.True(System.Text.RegularExpressions.Regex.IsMatch(table[1], @"^liveim\s+300\s+50,000\s+50,000\s+1\.0 / 2\.0\s+2\.0\s+2\.00\s+512\.0\s+pass$"), summary);
+        Assert.Contains("LiveIm's capacity is 3.33x stock SignalR's.", summary, StringComparison.Ordinal);
+        Assert.Contains("Every step and column: fanout-report.md", summary, StringComparison.Ordinal);
+        Assert.DoesNotContain("n/a", string.Join('\n', lines[..^1]), StringComparison.Ordinal); // nothing missing, no legend
+    }
+
+    [Fact]
+    public void Without_a_capacity_search_nothing_is_called_capacity_and_the_CPU_rows_say_which_step()
+    {
+        var options = FanoutOptions.Parse(["--capacity", "off", "--chat-rate", "20"], null);
+        var report = new FanoutReport(options, Machine,
+            [Target(TargetKind.LiveIm, 20, 50_000, searched: false), Target(TargetKind.SignalR, 20, 20_000, searched: false)]);
+
+        var markdown = report.ToMarkdown();
+        var ratios = markdown[markdown.IndexOf("## Ratios", StringComparison.Ordinal)..];
+        Assert.DoesNotContain("capacity,", ratios, StringComparison.Ordinal);
+        Assert.DoesNotContain("at capacity", ratios, StringComparison.Ordinal);
+        Assert.True(ratios.Contains("| fan-out process CPU s per 1M deliveries, in the step | 2.00 | 2.00 |", StringComparison.Ordinal), ratios);
+        var summary = FanoutSummary.Render(report, null);
+        Assert.Contains("step msg/s", summary, StringComparison.Ordinal);
+        Assert.DoesNotContain("capacity", summary.Split('\n')[2..^1].Aggregate(string.Empty, (a, l) => a + l), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void When_LiveIm_is_slower_than_stock_SignalR_one_line_says_the_merge_tick_is_why()
+    {
+        var slower = new FanoutReport(FanoutOptions.Parse([], null), Machine,
+            [Target(TargetKind.LiveIm, 300, 50_000, chatP50: 48), Target(TargetKind.SignalR, 90, 20_000, chatP50: 3)]);
+        var note = FanoutSummary.MergeNote(slower);
+        Assert.NotNull(note);
+        Assert.Contains("(48 ms)", note, StringComparison.Ordinal);
+        Assert.Contains("waits for the next (50 ms for up to 2,500 members", note, StringComparison.Ordinal);
+        Assert.DoesNotContain('\n', note);
+        Assert.Contains(note, FanoutSummary.Render(slower, null), StringComparison.Ordinal);
+        Assert.Contains(note, slower.ToMarkdown(), StringComparison.Ordinal);
+
+        var faster = new FanoutReport(FanoutOptions.Parse([], null), Machine,
+            [Target(TargetKind.LiveIm, 300, 50_000, chatP50: 3), Target(TargetKind.SignalR, 90, 20_000, chatP50: 48)]);
+        Assert.Null(FanoutSummary.MergeNote(faster));
+    }
+
+    [Fact]
+    public void A_figure_that_is_missing_is_n_a_and_the_summary_says_what_that_means()
+    {
+        var failed = new TargetResult { Kind = TargetKind.SignalR, Description = "stock", Error = "LoadTest.dll is missing at /x" };
+        var report = new FanoutReport(FanoutOptions.Parse([], null), Machine, [Target(TargetKind.LiveIm, 0, 1_000), failed]);
+        var summary = FanoutSummary.Render(report, null);
+        Assert.Contains("none passed", summary, StringComparison.Ordinal);
+        Assert.Contains("not run", summary, StringComparison.Ordinal);
+        Assert.Contains("LoadTest.dll is missing at /x", summary, StringComparison.Ordinal);
+        Assert.Contains(FanoutSummary.NotAvailable, summary, StringComparison.Ordinal);
+        Assert.Contains(FanoutSummary.NotAvailable, report.ToMarkdown(), StringComparison.Ordinal);
+    }
+
+    private static TargetResult Target(TargetKind kind, double capacity, double frames, bool searched = true, double chatP50 = 1)
     {
         var step = new StepResult
         {
             Rate = capacity, SentRate = capacity, ChatSent = 10, ChatFailed = 0, GiftsSent = 5, GiftsAcked = 5, GiftsFailed = 0,
             Seconds = 10, Receivers = 100, DeliveriesPerSecond = frames, FramesPerSecond = frames,
-            Chat = new LatencySummary(10, 1, 2, 3, 4), Gift = new LatencySummary(5, 1, 2, 3, 4), All = new LatencySummary(15, 1, 2, 3, 4),
+            Chat = new LatencySummary(10, chatP50, Math.Max(2, chatP50), Math.Max(3, chatP50), Math.Max(4, chatP50)), Gift = new LatencySummary(5, 1, 2, 3, 4), All = new LatencySummary(15, 1, 2, 3, 4),
             ChatExpected = 1000, ChatReceived = 1000, GiftMinReceived = 5, GiftTotalReceived = 500, ClientsMissingGifts = 0, GiftDuplicates = 0,
             Cpu = [new ProcessCpu("server", 1, 2)], ClientCpuPercent = 50, MachineBusyPercent = 90, OtherCpuPercent = 5, RssUnderLoad = 200 << 20,
             ServerDrops = "n/a", DrainSeconds = 0.1, DrainTimedOut = false, FailReason = capacity > 0 ? null : "p99 2000 ms",
@@ -63,7 +133,7 @@ public sealed class FanoutReportTests
         return new TargetResult
         {
             Kind = kind, Description = kind.ToString(), Join = new JoinStorm(100, 0, 0, 1, null), Tracers = 5,
-            RssBefore = 100 << 20, RssIdle = 150 << 20, Steps = [step], Searched = true, Capacity = capacity,
+            RssBefore = 100 << 20, RssIdle = 150 << 20, Steps = [step], Searched = searched, Capacity = searched ? capacity : null,
         };
     }
 }

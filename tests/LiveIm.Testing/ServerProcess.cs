@@ -40,6 +40,12 @@ public abstract class ServerProcess : IAsyncDisposable
     /// <summary>Environment variables added to the process's own (none by default).</summary>
     protected virtual IReadOnlyDictionary<string, string> Environment { get; } = new Dictionary<string, string>();
 
+    /// <summary>The name of the process's log file in <see cref="TestLogs.Folder"/> (its output, line by line).</summary>
+    protected virtual string LogName => $"{Path.GetFileNameWithoutExtension(FileName)}-{Port}";
+
+    /// <summary>The folder the process starts in (the test's current folder by default).</summary>
+    protected virtual string? WorkingDirectory => null;
+
     /// <summary>The process id while it runs (for /proc readings such as memory).</summary>
     public int? ProcessId => _process is { HasExited: false } p ? p.Id : null;
 
@@ -57,6 +63,11 @@ public abstract class ServerProcess : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        if (WorkingDirectory is { } folder)
+        {
+            psi.WorkingDirectory = folder;
+        }
+
         foreach (var arg in Arguments)
         {
             psi.ArgumentList.Add(arg);
@@ -150,7 +161,14 @@ public abstract class ServerProcess : IAsyncDisposable
         GC.SuppressFinalize(this);
     }
 
-    private void Append(string? line) => _output.Append(line);
+    private void Append(string? line)
+    {
+        _output.Append(line);
+        if (line is not null)
+        {
+            TestLogs.Append(LogName, line);
+        }
+    }
 
     private async Task SignalAsync(string signal)
     {

@@ -162,8 +162,9 @@ public sealed partial class ErrorSweepTests
     [Fact]
     public async Task Every_bad_request_to_RoomService_and_the_gateway_gets_a_coded_JSON_body()
     {
-        // No replay requests here: the hostile fixture's replay limit per address is tiny, and the scraper test of
-        // HostileInputTests counts on its budget. The Development sweep below covers replay.
+        // No replay or dev token requests here: the hostile fixture's replay limit per address is tiny, and the scraper
+        // test of HostileInputTests counts on its budget; and it is not Development, so it has no dev tokens. The
+        // Development sweep below covers both.
         await SweepRoomServiceAsync(_cluster.RoomServiceUrl, LiveImCluster.AdminToken, withReplay: false);
         await SweepGatewayAsync(_cluster.Target.Url);
     }
@@ -218,6 +219,13 @@ public sealed partial class ErrorSweepTests
             ("room info of a bad room id", () => new HttpRequestMessage(HttpMethod.Get, "/api/rooms/bad.room"), 400, "invalid_room"),
             ("assignment with roomId twice", () => new HttpRequestMessage(HttpMethod.Get, "/api/gateways/assign?roomId=a&roomId=b"), 400, "invalid_room"),
         };
+        if (!withReplay)
+        {
+            // The hostile fixture is not Development, so it serves no dev tokens: every such request is an unknown path.
+            requests.RemoveAll(r => r.What.StartsWith("dev token", StringComparison.Ordinal));
+            requests.Add(("dev token outside Development", () => Post("/api/dev/token", "{\"userId\":\"a\"}"), 404, "not_found"));
+        }
+
         if (withReplay)
         {
             requests.Add(("replay without an epoch", () => new HttpRequestMessage(HttpMethod.Get, "/api/rooms/r1/replay"), 400, "invalid_argument"));

@@ -280,7 +280,7 @@ public sealed class HostileInputTests
             var body = await response.Content.ReadAsStringAsync();
             tried.Add(name, $"HTTP {(int)response.StatusCode} {body}");
             Assert.Equal(401, (int)response.StatusCode);
-            Assert.StartsWith("unauthorized: token rejected (", body, StringComparison.Ordinal);
+            Assert.StartsWith("unauthorized: token rejected: ", body, StringComparison.Ordinal);
         }
 
         using (var good = new HttpRequestMessage(HttpMethod.Get, "/hubs/room"))

@@ -289,9 +289,6 @@ LiveIm is running (logs in $state/):
   Assignment    http://127.0.0.1:$ROOMSERVICE_PORT/api/gateways/assign?roomId=demo   (which gateway a client should use)
   Demo room     http://127.0.0.1:$ROOMSERVICE_PORT/demo/   (streamer: /demo/streamer.html?room=demo, viewer: /demo/viewer.html?room=demo&delay=5)
   Drain         curl -XPOST -H 'Authorization: Bearer liveim-DEVELOPMENT-ONLY-admin-token' http://127.0.0.1:$GATEWAY1_PORT/admin/drain
-Try: curl -s -XPOST http://127.0.0.1:$ROOMSERVICE_PORT/api/dev/token -H 'content-type: application/json' \\
-       -d '{"userId":"u1","name":"Ann","role":"streamer","room":"demo"}'
-Ctrl-C stops everything.
 INFO
 if ((MONITORING)); then
   cat <<MONITORING
@@ -299,6 +296,12 @@ if ((MONITORING)); then
                 The Grafana dashboard is deploy/grafana/dashboards/liveim.json (import it with this Prometheus as data source).
 MONITORING
 fi
+cat <<INFO
+Try: curl -s -XPOST http://127.0.0.1:$ROOMSERVICE_PORT/api/dev/token -H 'content-type: application/json' \\
+       -d '{"userId":"u1","name":"Ann","role":"streamer","room":"demo"}'
+     or the JavaScript quick start: cd examples/quickstart && npm install && node quickstart.mjs
+Ctrl-C stops everything.
+INFO
 
 # --- run until Ctrl-C, or until a process ends on its own ----------------------------------------------------------
 exited=""

@@ -6,7 +6,8 @@ namespace LiveIm.LoadTest.Fanout;
 
 /// <summary>
 /// The side-by-side report in Markdown: a table per target, ratios LiveIm/baseline and LiveIm/ceiling, the command
-/// line and the machine, and as the last line <c>capacity_ratio_vs_signalr=&lt;x&gt; frames_ratio_vs_raw=&lt;y&gt;</c>.
+/// line and the machine, and as the last line <c>capacity_ratio_vs_signalr=&lt;x&gt; frames_ratio_vs_raw=&lt;y&gt;
+/// memory_ratio_vs_signalr=&lt;z&gt; gift_p99_ms=&lt;ms&gt;</c>.
 /// </summary>
 public sealed class FanoutReport
 {
@@ -43,8 +44,27 @@ public sealed class FanoutReport
             ? live.MaxFramesPerSecond / raw.MaxFramesPerSecond
             : null;
 
+    /// <summary>The room chat budget RoomService admits by default (Chat:BudgetPerSecond), where gift latency is read.</summary>
+    public const double RoomBudget = 20;
+
+    /// <summary>LiveIm's memory per idle connection over stock SignalR's; null when either is missing.</summary>
+    public double? MemoryRatioVsSignalR =>
+        Find(TargetKind.LiveIm)?.BytesPerIdleConnection is { } live && Find(TargetKind.SignalR)?.BytesPerIdleConnection is { } baseline && baseline > 0
+            ? live / baseline
+            : null;
+
+    /// <summary>
+    /// LiveIm's gift p99 (ms) in the step whose chat rate is closest to the room budget (<see cref="RoomBudget"/>): what
+    /// a gift costs while the room chats at the rate a person can read; null without gifts or steps.
+    /// </summary>
+    public double? GiftP99Ms =>
+        Find(TargetKind.LiveIm) is { Steps.Count: > 0 } live
+        && live.Steps.MinBy(s => Math.Abs(s.Rate - RoomBudget)) is { Gift.Count: > 0 } step
+            ? step.Gift.P99
+            : null;
+
     /// <summary>The machine-readable last line.</summary>
-    public string LastLine => $"capacity_ratio_vs_signalr={Ratio(CapacityRatioVsSignalR)} frames_ratio_vs_raw={Ratio(FramesRatioVsRaw)}";
+    public string LastLine => $"capacity_ratio_vs_signalr={Ratio(CapacityRatioVsSignalR)} frames_ratio_vs_raw={Ratio(FramesRatioVsRaw)} memory_ratio_vs_signalr={Ratio(MemoryRatioVsSignalR)} gift_p99_ms={(GiftP99Ms is { } g ? g.ToString("0", Invariant) : "n/a")}";
 
     /// <summary>True when every target ran (none failed to start or measure).</summary>
     public bool AllTargetsRan => Targets.All(t => t.Error is null);

@@ -20,7 +20,7 @@ public sealed class FanoutReportTests
         ]);
 
         var lines = report.ToMarkdown().Split('\n');
-        Assert.Equal("capacity_ratio_vs_signalr=3.33 frames_ratio_vs_raw=0.67", lines[^1]);
+        Assert.Equal("capacity_ratio_vs_signalr=3.33 frames_ratio_vs_raw=0.67 memory_ratio_vs_signalr=1.00 gift_p99_ms=2", lines[^1]);
         Assert.Contains(lines, l => l.StartsWith("| capacity, chat msg/s | 300 | 90 | 400 | 3.33 | 0.75 |", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.StartsWith("Command: `dotnet run -c Release --project LoadTest -- fanout`", StringComparison.Ordinal));
     }
@@ -29,7 +29,7 @@ public sealed class FanoutReportTests
     public void Missing_targets_make_their_ratio_not_available()
     {
         var report = new FanoutReport(FanoutOptions.Parse(["--targets", "liveim"], null), Machine, [Target(TargetKind.LiveIm, 300, 50_000)]);
-        Assert.Equal("capacity_ratio_vs_signalr=n/a frames_ratio_vs_raw=n/a", report.LastLine);
+        Assert.Equal("capacity_ratio_vs_signalr=n/a frames_ratio_vs_raw=n/a memory_ratio_vs_signalr=n/a gift_p99_ms=2", report.LastLine);
         Assert.EndsWith(report.LastLine, report.ToMarkdown(), StringComparison.Ordinal);
     }
 
@@ -38,7 +38,23 @@ public sealed class FanoutReportTests
     {
         var report = new FanoutReport(FanoutOptions.Parse([], null), Machine,
             [Target(TargetKind.LiveIm, 300, 50_000), Target(TargetKind.SignalR, 0, 1_000), Target(TargetKind.Raw, 10, 2_000)]);
-        Assert.Equal("capacity_ratio_vs_signalr=n/a frames_ratio_vs_raw=25.00", report.LastLine);
+        Assert.Equal("capacity_ratio_vs_signalr=n/a frames_ratio_vs_raw=25.00 memory_ratio_vs_signalr=1.00 gift_p99_ms=2", report.LastLine);
+    }
+
+    [Fact]
+    public void Memory_is_liveims_over_signalrs_and_the_gift_p99_is_read_at_the_step_nearest_the_room_budget()
+    {
+        var live = Target(TargetKind.LiveIm, 300, 50_000);
+        var gift = (double p99) => new LatencySummary(5, 1, p99, p99, p99);
+        live = live with
+        {
+            RssIdle = (100 << 20) + 60 * 1024 * 100, // 60 KB per connection over 100 receivers
+            Steps = [live.Steps[0] with { Rate = 5, Gift = gift(90) }, live.Steps[0] with { Rate = 20, Gift = gift(180) }, live.Steps[0] with { Rate = 40, Gift = gift(700) }],
+        };
+        var baseline = Target(TargetKind.SignalR, 90, 20_000) with { RssIdle = (100 << 20) + 40 * 1024 * 100 };
+        var report = new FanoutReport(FanoutOptions.Parse([], null), Machine, [live, baseline]);
+        Assert.Equal(1.5, report.MemoryRatioVsSignalR!.Value, 3);
+        Assert.EndsWith("memory_ratio_vs_signalr=1.50 gift_p99_ms=180", report.LastLine, StringComparison.Ordinal);
     }
 
     [Fact]

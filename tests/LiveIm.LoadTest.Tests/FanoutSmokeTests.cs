@@ -78,7 +78,7 @@ public sealed class FanoutSmokeTests
         Assert.Equal(0, step.ChatLost);
         Assert.Equal(0, step.GiftsLost);
 
-        Assert.Matches(@"^capacity_ratio_vs_signalr=(\d+\.\d{2}|n/a) frames_ratio_vs_raw=(\d+\.\d{2}|n/a)$", markdown.Split('\n')[^1]);
+        Assert.Matches(@"^capacity_ratio_vs_signalr=(\d+\.\d{2}|n/a) frames_ratio_vs_raw=(\d+\.\d{2}|n/a) memory_ratio_vs_signalr=(\d+\.\d{2}|n/a) gift_p99_ms=(\d+|n/a)$", markdown.Split('\n')[^1]);
         Assert.Equal(report.LastLine, markdown.Split('\n')[^1]);
     }
 }

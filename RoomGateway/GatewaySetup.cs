@@ -88,7 +88,9 @@ public static class GatewaySetup
             options.AddFilter<LimitsHubFilter>();
         });
         builder.Services.RemoveAll<IHubProtocol>();
+        // JSON (the default) and MessagePack, both with coded errors; a client picks one in the SignalR handshake.
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IHubProtocol, CodedJsonHubProtocol>());
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IHubProtocol, CodedMessagePackHubProtocol>());
         builder.Services.AddSingleton<HubLifetimeManager<RoomHub>, GatewayHubLifetimeManager>();
         return builder;
     }

@@ -9,10 +9,15 @@ namespace LiveIm.RoomGateway.Delivery;
 /// One SignalR frame, <c>{"type":1,"target":"events","arguments":[[e1,e2,...]]}</c> + 0x1E, built once per room
 /// tick from the events' wire JSON and written, as the same bytes, to every member. The bytes live in a pooled
 /// buffer that goes back to the pool when the last member's write of it completed (reference counted).
+/// <para>
+/// Members on the MessagePack protocol get the same frame in MessagePack (<see cref="MessagePackFrame"/>), built
+/// once, by the first such member that is offered the frame, and shared by the others: a room without MessagePack
+/// members never builds one. The JSON frame is always built (it is also what sizes backlogs and splits ticks).
+/// </para>
 /// </summary>
 public sealed class RoomFrame
 {
-    /// <summary>The hub protocol the frames are in (the only one the gateway enables).</summary>
+    /// <summary>The JSON hub protocol's name, which the frame's JSON bytes are for.</summary>
     public const string ProtocolName = "json";
 
     private static readonly byte[] Prefix = """{"type":1,"target":"events","arguments":[["""u8.ToArray();
@@ -20,6 +25,7 @@ public sealed class RoomFrame
 
     private byte[]? _buffer;
     private int _references;
+    private PackedFrame? _packed;
 
     private RoomFrame(byte[] buffer, int length, IReadOnlyList<TickEvent> events, LaneCounts counts, long minSeq)
     {
@@ -36,8 +42,17 @@ public sealed class RoomFrame
     /// <summary>What <c>HubConnectionContext.WriteAsync</c> takes: the pre-serialized bytes, no per-connection work.</summary>
     public SerializedHubMessage Message { get; }
 
-    /// <summary>Frame size in bytes.</summary>
+    /// <summary>Frame size in bytes (JSON).</summary>
     public int Length { get; }
+
+    /// <summary>The bytes to write to a member whose protocol writes <paramref name="format"/>.</summary>
+    public SerializedHubMessage MessageFor(FrameFormat format) => format == FrameFormat.Json ? Message : Pack().Message;
+
+    /// <summary>Frame size in bytes in <paramref name="format"/> (builds the MessagePack frame when asked for it).</summary>
+    public int LengthIn(FrameFormat format) => format == FrameFormat.Json ? Length : Pack().Length;
+
+    /// <summary>True once the MessagePack frame was built (tests: a JSON-only room never builds it).</summary>
+    public bool HasMessagePack => Volatile.Read(ref _packed) is not null;
 
     /// <summary>The events in the frame (kept for members that are still joining and must filter them).</summary>
     public IReadOnlyList<TickEvent> Events { get; }
@@ -101,6 +116,10 @@ public sealed class RoomFrame
         {
             ArrayPool<byte>.Shared.Return(buffer);
             FramePool.Returned(Length);
+            if (Interlocked.Exchange(ref _packed, null) is { } packed)
+            {
+                packed.Return();
+            }
         }
         else if (left < 0)
         {
@@ -108,9 +127,54 @@ public sealed class RoomFrame
         }
     }
 
+    // Called only while the caller holds a reference (a member being offered the frame, or writing it from its queue),
+    // so the frame cannot be released meanwhile. Two members of different shards may race to build it: the loser
+    // returns its copy.
+    private PackedFrame Pack()
+    {
+        if (Volatile.Read(ref _packed) is { } built)
+        {
+            return built;
+        }
+
+        var buffer = MessagePackFrame.Build(Events, out var start, out var length);
+        var packed = new PackedFrame(buffer, start, length);
+        if (Interlocked.CompareExchange(ref _packed, packed, null) is { } other)
+        {
+            packed.Return();
+            return other;
+        }
+
+        return packed;
+    }
+
     /// <summary>The frame as text (tests and diagnostics).</summary>
     public override string ToString() =>
         _buffer is { } b ? System.Text.Encoding.UTF8.GetString(b, 0, Length) : "<returned>";
+}
+
+/// <summary>A frame's MessagePack bytes, in a pooled buffer.</summary>
+internal sealed class PackedFrame
+{
+    private readonly byte[] _buffer;
+
+    public PackedFrame(byte[] buffer, int start, int length)
+    {
+        _buffer = buffer;
+        Length = length;
+        Message = new SerializedHubMessage(new[] { new SerializedMessage(Hubs.CodedMessagePackHubProtocol.ProtocolName, new ReadOnlyMemory<byte>(buffer, start, length)) });
+        FramePool.Rented(length);
+    }
+
+    public int Length { get; }
+
+    public SerializedHubMessage Message { get; }
+
+    public void Return()
+    {
+        ArrayPool<byte>.Shared.Return(_buffer);
+        FramePool.Returned(Length);
+    }
 }
 
 /// <summary>

@@ -28,8 +28,8 @@ internal static class HubCallErrors
 
     /// <summary>The <c>"code: message"</c> for a call to <paramref name="target"/> whose arguments did not bind.</summary>
     /// <param name="target">The method the call named.</param>
-    /// <param name="record">The call's frame (one JSON object), to see what it sent.</param>
-    public static string Describe(string target, ReadOnlySequence<byte> record)
+    /// <param name="arguments">The call's arguments as a JSON array (whatever the hub protocol), to see what it sent; null when unknown.</param>
+    public static string Describe(string target, ReadOnlySequence<byte>? arguments)
     {
         if (!Methods.TryGetValue(target, out var parameters))
         {
@@ -38,7 +38,7 @@ internal static class HubCallErrors
 
         var list = string.Join(", ", parameters.Select(p => $"{p.Name}: {Expected(p.ParameterType)}"));
         var signature = $"{target}({list})";
-        if (Arguments(record) is not { } sent)
+        if (arguments is not { } array || Arguments(array) is not { } sent)
         {
             return $"{ErrorCodes.InvalidArgument}: the arguments do not match {signature}";
         }
@@ -75,20 +75,18 @@ internal static class HubCallErrors
 
     private static string Count(int n) => n == 1 ? "1 argument" : $"{n} arguments";
 
-    // The frame parsed before (SignalR read it), so a second read for the error costs nothing on the good path.
-    private static List<JsonElement>? Arguments(ReadOnlySequence<byte> record)
+    // Read only for the error: nothing on the good path.
+    private static List<JsonElement>? Arguments(ReadOnlySequence<byte> array)
     {
         try
         {
-            using var document = JsonDocument.Parse(record);
-            if (document.RootElement.ValueKind != JsonValueKind.Object
-                || !document.RootElement.TryGetProperty("arguments", out var arguments)
-                || arguments.ValueKind != JsonValueKind.Array)
+            using var document = JsonDocument.Parse(array);
+            if (document.RootElement.ValueKind != JsonValueKind.Array)
             {
                 return null;
             }
 
-            return [.. arguments.EnumerateArray().Select(a => a.Clone())];
+            return [.. document.RootElement.EnumerateArray().Select(a => a.Clone())];
         }
         catch (JsonException)
         {

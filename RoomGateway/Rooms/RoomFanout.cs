@@ -5,7 +5,8 @@ namespace LiveIm.RoomGateway.Rooms;
 /// <summary>
 /// Writes one tick to a room's members: the tick's events as frames of at most <see cref="FanoutOptions.MaxFrameBytes"/>
 /// (usually one), each built once and offered, as the same bytes, to every member, shard by shard, in parallel for
-/// big rooms. A member that cannot take a frame handles that alone (<see cref="RoomMember.Offer"/>); the walk never
+/// big rooms; in MessagePack too when a member speaks it (<see cref="RoomFrame.MessageFor"/>: built by the first such
+/// member, lazily). A member that cannot take a frame handles that alone (<see cref="RoomMember.Offer"/>); the walk never
 /// waits for a client.
 /// </summary>
 internal sealed class RoomFanout
@@ -17,10 +18,12 @@ internal sealed class RoomFanout
             if (ReferenceEquals(given, state.Full))
             {
                 state.FullRecipients++;
+                state.FullBytes += given.LengthIn(member.Format);
             }
             else
             {
                 state.ReliableRecipients++;
+                state.ReliableBytes += given.LengthIn(member.Format);
             }
         }
     };
@@ -77,7 +80,7 @@ internal sealed class RoomFanout
         _metrics.Tick();
         try
         {
-            long fullRecipients = 0, reliableRecipients = 0;
+            long fullRecipients = 0, reliableRecipients = 0, fullBytes = 0, reliableBytes = 0;
             if (_members.Count > _options.ParallelFanoutThreshold && Environment.ProcessorCount > 1)
             {
                 Parallel.For(0, _members.ShardCount, shard =>
@@ -86,6 +89,8 @@ internal sealed class RoomFanout
                     _members.ForEachInShard(shard, ref state, OfferVisitor);
                     Interlocked.Add(ref fullRecipients, state.FullRecipients);
                     Interlocked.Add(ref reliableRecipients, state.ReliableRecipients);
+                    Interlocked.Add(ref fullBytes, state.FullBytes);
+                    Interlocked.Add(ref reliableBytes, state.ReliableBytes);
                 });
             }
             else
@@ -98,12 +103,14 @@ internal sealed class RoomFanout
 
                 fullRecipients = state.FullRecipients;
                 reliableRecipients = state.ReliableRecipients;
+                fullBytes = state.FullBytes;
+                reliableBytes = state.ReliableBytes;
             }
 
-            _metrics.Delivered(full.Counts, fullRecipients, fullRecipients, fullRecipients * full.Length);
+            _metrics.Delivered(full.Counts, fullRecipients, fullRecipients, fullBytes);
             if (reliableOnly is not null && !ReferenceEquals(reliableOnly, full))
             {
-                _metrics.Delivered(reliableOnly.Counts, reliableRecipients, reliableRecipients, reliableRecipients * reliableOnly.Length);
+                _metrics.Delivered(reliableOnly.Counts, reliableRecipients, reliableRecipients, reliableBytes);
             }
         }
         finally
@@ -122,5 +129,7 @@ internal sealed class RoomFanout
         public readonly RoomFrame? ReliableOnly = reliableOnly;
         public long FullRecipients;
         public long ReliableRecipients;
+        public long FullBytes; // in each member's own format (JSON or MessagePack)
+        public long ReliableBytes;
     }
 }

@@ -31,6 +31,7 @@ public sealed class RoomMember : IThreadPoolWorkItem, IAsyncDisposable
     private readonly HubConnectionContext _connection;
     private readonly FanoutOptions _options;
     private readonly FanoutMetrics _metrics;
+    private readonly FrameFormat _format; // the connection's hub protocol: which bytes of a RoomFrame it is written
     private readonly object _gate = new();
     private Queue<RoomFrame>? _queue; // made when a frame first has to wait: most connections never queue one
     private long _queuedBytes;
@@ -47,6 +48,7 @@ public sealed class RoomMember : IThreadPoolWorkItem, IAsyncDisposable
         Identity = identity;
         _options = options;
         _metrics = metrics;
+        _format = FrameFormats.Of(connection.Protocol);
     }
 
     /// <summary>The SignalR connection id.</summary>
@@ -54,6 +56,9 @@ public sealed class RoomMember : IThreadPoolWorkItem, IAsyncDisposable
 
     /// <summary>Who it is.</summary>
     public MemberIdentity Identity { get; }
+
+    /// <summary>Which bytes of a <see cref="RoomFrame"/> the connection is written (its hub protocol's).</summary>
+    public FrameFormat Format => _format;
 
     /// <summary>The joined room, or null.</summary>
     public string? RoomId { get; set; }
@@ -125,7 +130,7 @@ public sealed class RoomMember : IThreadPoolWorkItem, IAsyncDisposable
             EnqueueLocked(frame, out toWrite, out close);
         }
 
-        _metrics.Delivered(frame.Counts, 1, 1, frame.Length);
+        _metrics.Delivered(frame.Counts, 1, 1, frame.LengthIn(_format));
         Continue(toWrite, close);
         frame.Release();
     }
@@ -160,7 +165,7 @@ public sealed class RoomMember : IThreadPoolWorkItem, IAsyncDisposable
                 // Past the chat threshold, or when this frame's chat would take the backlog over the close limit (a
                 // long tick's frames are big): drop to the reliable lanes first; only the reliable lanes alone
                 // overflowing close the member.
-                if (!_degraded && (_queuedBytes >= _options.ChatDropBacklogBytes || _queuedBytes + full.Length > _options.CloseBacklogBytes))
+                if (!_degraded && (_queuedBytes >= _options.ChatDropBacklogBytes || _queuedBytes + full.LengthIn(_format) > _options.CloseBacklogBytes))
                 {
                     _degraded = true;
                     _metrics.WentDegraded();
@@ -203,7 +208,7 @@ public sealed class RoomMember : IThreadPoolWorkItem, IAsyncDisposable
         {
             if (!close)
             {
-                _metrics.Delivered(own.Counts, 1, 1, own.Length);
+                _metrics.Delivered(own.Counts, 1, 1, own.LengthIn(_format));
             }
 
             own.Release();
@@ -259,7 +264,7 @@ public sealed class RoomMember : IThreadPoolWorkItem, IAsyncDisposable
             return;
         }
 
-        if (_queuedBytes + frame.Length > _options.CloseBacklogBytes)
+        if (_queuedBytes + frame.LengthIn(_format) > _options.CloseBacklogBytes)
         {
             _closed = true;
             close = true;
@@ -270,7 +275,7 @@ public sealed class RoomMember : IThreadPoolWorkItem, IAsyncDisposable
         }
 
         (_queue ??= new Queue<RoomFrame>(4)).Enqueue(frame.AddReference());
-        _queuedBytes += frame.Length;
+        _queuedBytes += frame.LengthIn(_format);
     }
 
     private void Continue(RoomFrame? toWrite, bool close)
@@ -292,7 +297,7 @@ public sealed class RoomMember : IThreadPoolWorkItem, IAsyncDisposable
         ValueTask write;
         try
         {
-            write = _connection.WriteAsync(frame.Message);
+            write = _connection.WriteAsync(frame.MessageFor(_format));
         }
         catch (Exception)
         {
@@ -355,12 +360,12 @@ public sealed class RoomMember : IThreadPoolWorkItem, IAsyncDisposable
                     return;
                 }
 
-                _queuedBytes -= frame.Length;
+                _queuedBytes -= frame.LengthIn(_format);
             }
 
             try
             {
-                await _connection.WriteAsync(frame.Message);
+                await _connection.WriteAsync(frame.MessageFor(_format));
             }
             catch (Exception)
             {

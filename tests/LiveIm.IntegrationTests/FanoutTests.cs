@@ -129,8 +129,10 @@ public sealed class FanoutTests
         Assert.Null(online.Seq);
     }
 
-    [Fact]
-    public async Task A_member_that_stops_reading_drops_to_reliable_only_then_is_closed_and_recovers_every_gift_by_resuming()
+    [Theory]
+    [InlineData("json")]
+    [InlineData("messagepack")]
+    public async Task A_member_that_stops_reading_drops_to_reliable_only_then_is_closed_and_recovers_every_gift_by_resuming(string protocol)
     {
         var room = NewRoom();
         var gateway = _cluster.Gateways[0];
@@ -139,9 +141,19 @@ public sealed class FanoutTests
         await using var normal = await _cluster.ConnectAsync(0);
         var normalEvents = new EventCollector(normal);
         await normal.JoinRoomAsync(room);
-        await using var slow = new RawHubSocket(receiveBufferBytes: 4096);
-        await slow.ConnectAsync(gateway);
-        await slow.JoinAsync(room);
+        await using var slowJson = protocol == "json" ? new RawHubSocket(receiveBufferBytes: 4096) : null;
+        await using var slowPack = protocol == "messagepack" ? new RawMessagePackSocket(receiveBufferBytes: 4096) : null;
+        if (slowJson is not null)
+        {
+            await slowJson.ConnectAsync(gateway);
+            await slowJson.JoinAsync(room);
+        }
+        else
+        {
+            await slowPack!.ConnectAsync(gateway);
+            await slowPack.JoinAsync(room);
+        }
+
         await using var bus = await BusAsync();
 
         // The slow member now reads nothing. Flood: ~600-byte chat lines straight onto the bus at about 2,000 a second
@@ -181,32 +193,10 @@ public sealed class FanoutTests
             "the well-behaved member gets every line and every gift", seconds: 20);
 
         // The slow member reads again: what was already in flight, then the close message with the reason.
-        var seen = new HashSet<long>();
-        string? closeError = null;
         using var readTimeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-        while (await slow.ReadRecordAsync(readTimeout.Token) is { } record)
-        {
-            using var doc = JsonDocument.Parse(record);
-            var type = doc.RootElement.GetProperty("type").GetInt32();
-            if (type == 7)
-            {
-                closeError = doc.RootElement.GetProperty("error").GetString();
-                Assert.True(doc.RootElement.GetProperty("allowReconnect").GetBoolean());
-                break;
-            }
-
-            if (type == 1 && doc.RootElement.GetProperty("target").GetString() == "events")
-            {
-                foreach (var e in doc.RootElement.GetProperty("arguments")[0].EnumerateArray())
-                {
-                    if (e.GetProperty("lane").GetString() == Lane.Gift)
-                    {
-                        seen.Add(e.GetProperty("seq").GetInt64());
-                    }
-                }
-            }
-        }
-
+        var (seen, closeError) = slowJson is not null
+            ? await ReadUntilCloseAsync(slowJson, readTimeout.Token)
+            : await ReadUntilCloseAsync(slowPack!, readTimeout.Token);
         Assert.NotNull(closeError);
         Assert.StartsWith("slow_consumer: ", closeError);
 
@@ -298,6 +288,54 @@ public sealed class FanoutTests
     }
 
     private Task<TestBus> BusAsync() => TestBus.ConnectAsync(_cluster.Nats.Url, "test-publisher");
+
+    // The gift seqs of every frame up to the close message, and the close's error (null when none came).
+    private static async Task<(HashSet<long> Seen, string? CloseError)> ReadUntilCloseAsync(RawHubSocket slow, CancellationToken ct)
+    {
+        var seen = new HashSet<long>();
+        while (await slow.ReadRecordAsync(ct) is { } record)
+        {
+            using var doc = JsonDocument.Parse(record);
+            var type = doc.RootElement.GetProperty("type").GetInt32();
+            if (type == 7)
+            {
+                Assert.True(doc.RootElement.GetProperty("allowReconnect").GetBoolean());
+                return (seen, doc.RootElement.GetProperty("error").GetString());
+            }
+
+            if (type == 1 && doc.RootElement.GetProperty("target").GetString() == "events")
+            {
+                AddGiftSeqs(seen, doc.RootElement.GetProperty("arguments")[0].EnumerateArray());
+            }
+        }
+
+        return (seen, null);
+    }
+
+    private static async Task<(HashSet<long> Seen, string? CloseError)> ReadUntilCloseAsync(RawMessagePackSocket slow, CancellationToken ct)
+    {
+        var outcome = await slow.ReadOutcomeAsync("never", ct);
+        var seen = new HashSet<long>();
+        AddGiftSeqs(seen, slow.Events.Select(e => JsonSerializer.Deserialize<JsonElement>(e)));
+        if (outcome.Kind != HubOutcomeKind.Closed)
+        {
+            return (seen, null);
+        }
+
+        Assert.True(slow.CloseAllowsReconnect);
+        return (seen, outcome.Text);
+    }
+
+    private static void AddGiftSeqs(HashSet<long> seen, IEnumerable<JsonElement> events)
+    {
+        foreach (var e in events)
+        {
+            if (e.GetProperty("lane").GetString() == Lane.Gift)
+            {
+                seen.Add(e.GetProperty("seq").GetInt64());
+            }
+        }
+    }
 
     private static byte[] Chat(string room, long id, string text) => RoomEventJson.Serialize(new RoomEvent
     {

@@ -196,6 +196,112 @@ public sealed class HostileInputTests
     }
 
     /// <summary>
+    /// The same attacks over the MessagePack protocol: unreadable records close that connection with
+    /// <c>invalid_frame</c>, wrong calls get the same coded errors as over JSON, harmless records are ignored, and the
+    /// attacker's room frames arrive as MessagePack maps with the JSON field names. The neighbour's gifts flow on.
+    /// </summary>
+    [Fact]
+    public async Task MessagePack_garbage_truncated_records_and_wrong_calls_get_invalid_frame_or_coded_errors()
+    {
+        var room = NewRoom();
+        await using var watch = await GiftWatch.StartAsync(_cluster, room);
+        var tried = new AttackLog(_output);
+        var chat = RawMessagePackSocket.Invocation("1", "SendChat", "trailing " + room);
+        var unreadable = new (string Name, byte[] Frame)[]
+        {
+            ("garbage bytes (0xC1, a code MessagePack never uses)", [16, .. Enumerable.Repeat((byte)0xc1, 16)]),
+            ("a record that is not an array", [4, 0xa3, (byte)'a', (byte)'b', (byte)'c']),
+            ("a truncated message (array of 6, 3 items)", [5, 0x96, 0x01, 0x80, 0xa1, (byte)'1']),
+            ("message type as a string", [.. Record([0x95, 0xa1, (byte)'1', 0x80, 0xc0, 0xa4, .. Bytes("Ping"), 0x90])]),
+            ("bytes after the message's array", [.. Record([.. chat[1..], 0xc0, 0xc0])]),
+            ("arrays nested 10,000 deep", [.. Record([.. Enumerable.Repeat((byte)0x91, 10_000)])]),
+            ("a length prefix of 6 bytes", [0xff, 0xff, 0xff, 0xff, 0xff, 0x01, 0x90]),
+            ("a 1 MB record", RawMessagePackSocket.Invocation("1", "SendChat", new string('a', 1024 * 1024))),
+        };
+        foreach (var (name, frame) in unreadable)
+        {
+            await using var attacker = await ConnectMessagePackAsync(room, _cluster.Token("packer-" + room));
+            await attacker.SendRawAsync(frame, Timeout());
+            var outcome = await attacker.ReadOutcomeAsync(null, Timeout());
+            tried.Add("MessagePack: " + name, outcome);
+            Assert.True(outcome.Kind == HubOutcomeKind.Closed && outcome.Code == "invalid_frame", $"{name}: expected a close with invalid_frame, got {outcome}");
+        }
+
+        await using var caller = await ConnectMessagePackAsync(room, _cluster.Token("caller-" + room));
+        var harmless = new (string Name, byte[] Frame)[]
+        {
+            ("unknown message type 99 (ignored)", [2, 0x91, 99]),
+            ("a ping", [2, 0x91, 6]),
+            ("unknown type and a chat in one message", [2, 0x91, 99, .. RawMessagePackSocket.Invocation(null, "SendChat", "after 99 " + room)]),
+        };
+        foreach (var (name, frame) in harmless)
+        {
+            await caller.SendRawAsync(frame, Timeout());
+            var next = await caller.InvokeAsync("SendLike", [1], Timeout());
+            tried.Add("MessagePack: " + name + ", then a like", next);
+            Assert.True(next.Kind == HubOutcomeKind.Result, $"{name}: the next call must still work, got {next}");
+        }
+
+        var calls = new (string Name, string Target, object?[] Args, string Code, string? Says)[]
+        {
+            ("unknown method", "DropDatabase", [], "unknown_method", "no hub method 'DropDatabase'"),
+            ("no arguments", "SendChat", [], "invalid_argument", "SendChat takes 1 argument (text: a string); the call sent 0"),
+            ("number for text", "SendChat", [123], "invalid_argument", "SendChat argument 1 (text) must be a string; the call sent a number"),
+            ("array for text", "SendChat", [new[] { "hi" }], "invalid_argument", "SendChat argument 1 (text) must be a string"),
+            ("gift count as a string", "SendGift", ["rose", "NaN", "m6"], "invalid_argument", "SendGift argument 2 (count) must be a whole number"),
+            ("gift count 1.5", "SendGift", ["rose", 1.5, "m7"], "invalid_argument", "SendGift argument 2 (count) must be a whole number"),
+            ("gift count 0", "SendGift", ["rose", 0, "m8"], "invalid_argument", null),
+            ("lastSeq as a string", "JoinRoom", [room, "5"], "invalid_argument", "JoinRoom argument 2 (lastSeq)"),
+            ("room id '*'", "JoinRoom", ["*", null], "invalid_room", null),
+        };
+        foreach (var (name, target, args, code, says) in calls)
+        {
+            var outcome = await caller.InvokeAsync(target, args, Timeout());
+            tried.Add("MessagePack: " + name, outcome);
+            Assert.True(outcome.Kind == HubOutcomeKind.Error && outcome.Code == code, $"{name}: expected {code}, got {outcome}");
+            Assert.True(says is null || outcome.Text!.Contains(says, StringComparison.Ordinal), $"{name}: expected the error to say '{says}', got {outcome}");
+        }
+
+        var still = await caller.InvokeAsync("SendChat", ["still here " + room], Timeout());
+        tried.Add("MessagePack: a valid chat after all of the above", still);
+        Assert.Equal(HubOutcomeKind.Result, still.Kind);
+        Assert.Contains("\"status\":\"ok\"", still.Text, StringComparison.Ordinal);
+
+        // The caller's own room frames: the gifts of the watch, as MessagePack maps with the JSON names.
+        Assert.True(await caller.ReadEventsUntilAsync(e => e.Any(x => x.Contains("\"type\":\"gift\"", StringComparison.Ordinal)), Timeout()), "a gift frame arrives");
+        var gift = caller.Events.First(x => x.Contains("\"type\":\"gift\"", StringComparison.Ordinal));
+        tried.Add("MessagePack: a gift event as received", gift);
+        Assert.Contains($"\"roomId\":\"{room}\"", gift, StringComparison.Ordinal);
+        Assert.Contains("\"gift\":{\"giftId\":\"rose\",\"count\":1}", gift, StringComparison.Ordinal);
+        await watch.Neighbour.WaitForAsync(e => e.Any(x => x.Text == "still here " + room), "the valid chat after the attacks arrives");
+        Assert.DoesNotContain(watch.Neighbour.Events, e => e.Text?.StartsWith("trailing ", StringComparison.Ordinal) == true);
+        await watch.VerifyAsync(tried);
+    }
+
+    // A MessagePack payload with its VarInt length in front.
+    private static byte[] Record(byte[] payload)
+    {
+        var prefix = new List<byte>();
+        var length = (uint)payload.Length;
+        do
+        {
+            var b = (byte)(length & 0x7f);
+            length >>= 7;
+            prefix.Add(length > 0 ? (byte)(b | 0x80) : b);
+        }
+        while (length > 0);
+        return [.. prefix, .. payload];
+    }
+
+    private async Task<RawMessagePackSocket> ConnectMessagePackAsync(string room, string? token)
+    {
+        var socket = new RawMessagePackSocket();
+        await socket.ConnectAsync(_cluster.Target.Url, token, Timeout());
+        await socket.JoinAsync(room, Timeout());
+        return socket;
+    }
+
+    /// <summary>
     /// Tokens that do not validate, or validate but name no user or an unknown role, are refused at the door; a role
     /// token of another room gives no power here.
     /// </summary>

@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using System.Net.WebSockets;
 using System.Text.Json;
+using LiveIm.Core.Serialization;
 using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.Http.Connections.Client;
 using Microsoft.AspNetCore.SignalR;
@@ -37,6 +38,13 @@ public sealed partial class RoomClient
             // The official client decides whether the server allowed a reconnect (a close message's allowReconnect);
             // the permission only records its answer. Where to reconnect is ours (RoomClient.Reconnect.cs).
             .WithAutomaticReconnect(permission);
+        if (_options.Protocol == RoomProtocol.MessagePack)
+        {
+            // The gateway's MessagePack carries the JSON data model (same camelCase keys): read results and events
+            // through the same JSON contract as the JSON protocol does.
+            builder.AddMessagePackProtocol(o => o.SerializerOptions = JsonShapedResolver.Options(new JsonHubProtocolOptions().PayloadSerializerOptions));
+        }
+
         if (_options.LoggerFactory is { } loggerFactory)
         {
             builder.Services.AddSingleton(loggerFactory);

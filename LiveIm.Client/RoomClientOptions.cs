@@ -38,6 +38,12 @@ public sealed class RoomClientOptions
     /// </summary>
     public bool ReconnectOnDrop { get; init; }
 
+    /// <summary>
+    /// The hub protocol: <see cref="RoomProtocol.Json"/> (default) or <see cref="RoomProtocol.MessagePack"/>. Events,
+    /// results and errors are the same either way; MessagePack frames are smaller.
+    /// </summary>
+    public RoomProtocol Protocol { get; init; } = RoomProtocol.Json;
+
     /// <summary>Logging (optional).</summary>
     public ILoggerFactory? LoggerFactory { get; init; }
 }

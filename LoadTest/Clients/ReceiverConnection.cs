@@ -9,8 +9,8 @@ using LiveIm.LoadTest.Protocol;
 namespace LiveIm.LoadTest.Clients;
 
 /// <summary>
-/// One lean receiving viewer: a WebSocket speaking just enough of the SignalR JSON protocol to join a room
-/// anonymously and count what arrives. Costs one receive task, a WebSocket and a gift bitmap per connection; buffers
+/// One lean receiving viewer: a WebSocket speaking just enough of the SignalR JSON protocol (or, for the
+/// <c>liveim-msgpack</c> target, the MessagePack protocol) to join a room anonymously and count what arrives. Costs one receive task, a WebSocket and a gift bitmap per connection; buffers
 /// are pooled and held only while bytes are pending.
 /// </summary>
 /// <remarks>
@@ -24,6 +24,7 @@ internal sealed class ReceiverConnection
     private readonly TaskCompletionSource _handshake = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _joined = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly RecordBuffer _splitter = new(4096, 4 * 1024 * 1024);
+    private readonly bool _messagePack;
     private WebSocket? _webSocket;
     private bool _handshaken;
     private int _sending;
@@ -36,8 +37,10 @@ internal sealed class ReceiverConnection
     private volatile string? _closeReason;
     private int _closeNotified;
 
-    public ReceiverConnection(ReceiverPool? pool, int index, bool isTracer, IReceiverObserver? observer = null)
+    // messagePack: speak the MessagePack hub protocol (an observer, if any, then sees MessagePack records).
+    public ReceiverConnection(ReceiverPool? pool, int index, bool isTracer, IReceiverObserver? observer = null, bool messagePack = false)
     {
+        _messagePack = messagePack;
         _pool = pool;
         _observer = observer;
         Index = index;
@@ -71,6 +74,9 @@ internal sealed class ReceiverConnection
     /// <summary>Gift events whose id could not be read.</summary>
     public long UnreadableGifts => Volatile.Read(ref _unreadable);
 
+    // A binary protocol's records go in binary WebSocket messages (the official clients do the same).
+    private WebSocketMessageType MessageType => _messagePack ? WebSocketMessageType.Binary : WebSocketMessageType.Text;
+
     /// <summary>True once joined and until the connection ends.</summary>
     public bool IsLive => _joined.Task.IsCompletedSuccessfully && _closeReason is null;
 
@@ -90,9 +96,10 @@ internal sealed class ReceiverConnection
             _webSocket = webSocket;
             _ = Task.Run(ReceiveLoopAsync, CancellationToken.None);
 
-            await webSocket.SendAsync(SignalRFrames.HandshakeRequest, WebSocketMessageType.Text, true, deadline.Token).ConfigureAwait(false);
+            await webSocket.SendAsync(_messagePack ? MessagePackFrames.HandshakeRequest : SignalRFrames.HandshakeRequest, MessageType, true, deadline.Token).ConfigureAwait(false);
             await _handshake.Task.WaitAsync(deadline.Token).ConfigureAwait(false);
-            await webSocket.SendAsync(SignalRFrames.JoinRoom(roomId, lastSeq), WebSocketMessageType.Text, true, deadline.Token).ConfigureAwait(false);
+            var join = _messagePack ? MessagePackFrames.JoinRoom(roomId, lastSeq) : SignalRFrames.JoinRoom(roomId, lastSeq);
+            await webSocket.SendAsync(join, MessageType, true, deadline.Token).ConfigureAwait(false);
             await _joined.Task.WaitAsync(deadline.Token).ConfigureAwait(false);
         }
         catch
@@ -112,7 +119,7 @@ internal sealed class ReceiverConnection
 
         try
         {
-            await webSocket.SendAsync(SignalRFrames.Ping, WebSocketMessageType.Text, true, CancellationToken.None).ConfigureAwait(false);
+            await webSocket.SendAsync(_messagePack ? MessagePackFrames.Ping : SignalRFrames.Ping, MessageType, true, CancellationToken.None).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is WebSocketException or IOException or ObjectDisposedException or OperationCanceledException)
         {
@@ -194,6 +201,11 @@ internal sealed class ReceiverConnection
             if (record.Trim(" \r\n\t"u8).SequenceEqual("{}"u8))
             {
                 _handshaken = true;
+                if (_messagePack)
+                {
+                    _splitter.UseLengthPrefix();
+                }
+
                 _handshake.TrySetResult();
             }
             else
@@ -201,6 +213,12 @@ internal sealed class ReceiverConnection
                 _handshake.TrySetException(new WebSocketException("handshake refused: " + Encoding.UTF8.GetString(record)));
             }
 
+            return;
+        }
+
+        if (_messagePack)
+        {
+            ProcessMessagePack(record, now);
             return;
         }
 
@@ -223,6 +241,25 @@ internal sealed class ReceiverConnection
         }
 
         ProcessControl(record);
+    }
+
+    // The same for a MessagePack record: events counted in one walk (tracers also read their timestamps).
+    private void ProcessMessagePack(ReadOnlySpan<byte> record, long now)
+    {
+        if (MessagePackScanner.IsEventsInvocation(record))
+        {
+            _frames++;
+            var counts = MessagePackScanner.Count(record, Gifts, IsTracer ? _pool?.Window : null, now);
+            _chat += counts.Chat;
+            _gifts += counts.Gift;
+            _other += counts.Like + counts.Other;
+            _unreadable += counts.UnreadableGifts;
+            _observer?.OnEvents(this, record, counts, now);
+            return;
+        }
+
+        var (type, invocationId, error) = MessagePackScanner.ReadControl(record);
+        Control(type, invocationId, error, record);
     }
 
     // Completion of JoinRoom (type 3), server Close (type 7); pings (type 6) and anything else are ignored.
@@ -268,6 +305,11 @@ internal sealed class ReceiverConnection
             return;
         }
 
+        Control(type, invocationId, error, record);
+    }
+
+    private void Control(int type, string? invocationId, string? error, ReadOnlySpan<byte> record)
+    {
         if (type == 3 && invocationId == SignalRFrames.JoinInvocationId)
         {
             if (error is null)

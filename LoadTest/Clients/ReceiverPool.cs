@@ -27,7 +27,8 @@ internal sealed class ReceiverPool : IDisposable
     private long _pingTick;
     private volatile StepWindow? _window;
 
-    public ReceiverPool(int count, int tracerEvery, IPEndPoint server, string roomId, SourceAddresses sources)
+    // messagePack: the receivers speak the MessagePack hub protocol (else JSON).
+    public ReceiverPool(int count, int tracerEvery, IPEndPoint server, string roomId, SourceAddresses sources, bool messagePack = false)
     {
         _server = server;
         _roomId = roomId;
@@ -40,7 +41,7 @@ internal sealed class ReceiverPool : IDisposable
             // Every tracerEvery-th receiver traces, and the last ones too until there are at least five.
             var isTracer = i % tracerEvery == 0 || count - i <= minTracers - tracers;
             tracers += isTracer ? 1 : 0;
-            _receivers[i] = new ReceiverConnection(this, i, isTracer);
+            _receivers[i] = new ReceiverConnection(this, i, isTracer, messagePack: messagePack);
         }
 
         TracerCount = tracers;

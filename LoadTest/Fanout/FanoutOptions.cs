@@ -80,7 +80,8 @@ public sealed record FanoutOptions
 
         Runs one fan-out workload against three targets on loopback, each in its own process, and reports them side
         by side: liveim (RoomGateway + RoomService + nats-server + redis-server), signalr (a stock SignalR hub, the
-        baseline) and raw (bare Kestrel WebSockets, the ceiling). See docs/loadtest.md.
+        baseline) and raw (bare Kestrel WebSockets, the ceiling); liveim-msgpack is LiveIm again with the receivers on
+        the MessagePack hub protocol (compare wire bytes per event with liveim). See docs/loadtest.md.
 
         options (defaults in brackets):
           --connections <n>        receivers per target, joined anonymously to one room [10000]
@@ -90,7 +91,7 @@ public sealed record FanoutOptions
           --message-size <chars>   chat line length, 32..500 [100]
           --duration <time>        measured time per step: 10s, 500ms, 2m [10s]
           --warmup <time>          unmeasured sending before each step's measurement [3s]
-          --targets <list>         comma-separated: liveim,signalr,raw [liveim,signalr,raw]
+          --targets <list>         comma-separated: liveim,signalr,raw,liveim-msgpack [liveim,signalr,raw]
           --tick-ms <ms>           passed to the gateway as Fanout__TickMs [unset]
           --capacity <on|off>      search each target's capacity (x2 steps, then bisection) [on]
           --max-rate <msg/s>       highest chat rate the search tries [20000]
@@ -268,19 +269,14 @@ public sealed record FanoutOptions
         var names = value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         if (names.Length == 0)
         {
-            throw new OptionsException("--targets needs at least one of liveim, signalr, raw.");
+            throw new OptionsException("--targets needs at least one of liveim, signalr, raw, liveim-msgpack.");
         }
 
         var targets = new List<TargetKind>();
         foreach (var name in names)
         {
-            var kind = name.ToUpperInvariant() switch
-            {
-                "LIVEIM" => TargetKind.LiveIm,
-                "SIGNALR" => TargetKind.SignalR,
-                "RAW" => TargetKind.Raw,
-                _ => throw new OptionsException($"--targets: unknown target '{name}'; use liveim, signalr, raw."),
-            };
+            var kind = TargetNames.Parse(name)
+                ?? throw new OptionsException($"--targets: unknown target '{name}'; use liveim, signalr, raw, liveim-msgpack.");
             if (targets.Contains(kind))
             {
                 throw new OptionsException($"--targets names '{name}' twice.");

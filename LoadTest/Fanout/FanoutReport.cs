@@ -138,8 +138,8 @@ public sealed class FanoutReport
         }
 
         md.AppendLine();
-        md.AppendLine("| chat msg/s asked / sent | deliveries/s | frames/s | events/frame | chat p50 / p99 / p99.9 / max ms | gift p50 / p99 / p99.9 / max ms | gifts sent / fewest received by one receiver / total received / receivers missing any | chat delivered | CPU s per 1M deliveries | CPU % of a core: load client / other processes; machine busy % | RSS MB | drops: server / client-side loss | result |");
-        md.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+        md.AppendLine("| chat msg/s asked / sent | deliveries/s | frames/s | events/frame | wire bytes per delivery / per frame | chat p50 / p99 / p99.9 / max ms | gift p50 / p99 / p99.9 / max ms | gifts sent / fewest received by one receiver / total received / receivers missing any | chat delivered | CPU s per 1M deliveries | CPU % of a core: load client / other processes; machine busy % | RSS MB | drops: server / client-side loss | result |");
+        md.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
         foreach (var s in t.Steps)
         {
             var eventsPerFrame = s.FramesPerSecond > 0 ? s.DeliveriesPerSecond / s.FramesPerSecond : 0;
@@ -152,7 +152,7 @@ public sealed class FanoutReport
                 result += Inv($" (drain timed out after {s.DrainSeconds:0} s)");
             }
 
-            md.AppendLine(Inv($"| {Rate(s.Rate)} / {s.SentRate:0.#} | {s.DeliveriesPerSecond:N0} | {s.FramesPerSecond:N0} | {eventsPerFrame:0.##} | {s.Chat} | {s.Gift} | {gifts} | {s.ChatDelivered:P1} | {Cpu(s)} | {s.ClientCpuPercent:0} / {s.OtherCpuPercent:0}; {s.MachineBusyPercent:0} | {Mb(s.RssUnderLoad)} | {s.ServerDrops} / chat {s.ChatLost:N0}, gift {s.GiftsLost:N0} | {result} |"));
+            md.AppendLine(Inv($"| {Rate(s.Rate)} / {s.SentRate:0.#} | {s.DeliveriesPerSecond:N0} | {s.FramesPerSecond:N0} | {eventsPerFrame:0.##} | {Bytes(s.BytesPerDelivery)} / {Bytes(s.BytesPerFrame)} | {s.Chat} | {s.Gift} | {gifts} | {s.ChatDelivered:P1} | {Cpu(s)} | {s.ClientCpuPercent:0} / {s.OtherCpuPercent:0}; {s.MachineBusyPercent:0} | {Mb(s.RssUnderLoad)} | {s.ServerDrops} / chat {s.ChatLost:N0}, gift {s.GiftsLost:N0} | {result} |"));
         }
 
         md.AppendLine();
@@ -231,16 +231,18 @@ public sealed class FanoutReport
         _ => process,
     };
 
+    private static string Bytes(double? bytes) => bytes is { } b ? b.ToString("N0", Invariant) : "n/a";
+
     private static string Per(double? seconds) => seconds is { } s ? s.ToString("0.00", Invariant) : "n/a";
 
     private static string FanOutName(TargetKind kind) => kind switch
     {
-        TargetKind.LiveIm => "gateway",
+        TargetKind.LiveIm or TargetKind.LiveImMessagePack => "gateway",
         TargetKind.SignalR => "signalr-server",
         _ => "raw-server",
     };
 
-    private static string Name(TargetKind kind) => kind.ToString().ToLowerInvariant();
+    private static string Name(TargetKind kind) => kind.Name();
 
     private static string Ratio(double? ratio) => ratio is { } r ? r.ToString("0.00", Invariant) : "n/a";
 

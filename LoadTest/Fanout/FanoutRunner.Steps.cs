@@ -114,6 +114,8 @@ public sealed partial class FanoutRunner
             Receivers = stepReceivers.Length,
             DeliveriesPerSecond = deliveries / seconds,
             FramesPerSecond = (after.Frames - before.Frames) / seconds,
+            BytesPerDelivery = deliveries > 0 ? (double)(after.Bytes - before.Bytes) / deliveries : null,
+            BytesPerFrame = after.Frames > before.Frames ? (double)(after.Bytes - before.Bytes) / (after.Frames - before.Frames) : null,
             Chat = LatencySummary.From(window.Chat),
             Gift = LatencySummary.From(window.Gift),
             All = LatencySummary.From(window.All),

@@ -53,7 +53,7 @@ public sealed partial class FanoutRunner
         var publishers = new List<Publisher>();
         ReceiverPool? pool = null;
         TargetContext? context = null;
-        var roomId = $"bench-{_runId}-{kind.ToString().ToLowerInvariant()}";
+        var roomId = $"bench-{_runId}-{kind.Name()}";
         Log($"[{Name(kind)}] starting: {target.Description}");
         try
         {
@@ -70,7 +70,7 @@ public sealed partial class FanoutRunner
 
             await Task.Delay(500, cancellationToken).ConfigureAwait(false);
             var rssBefore = ProcessStats.RssBytes(main.Pid);
-            pool = new ReceiverPool(_options.Connections, _options.TracerRatio, target.EndPoint, roomId, sources);
+            pool = new ReceiverPool(_options.Connections, _options.TracerRatio, target.EndPoint, roomId, sources, target.ReceiversUseMessagePack);
             Log($"[{Name(kind)}] join storm: {_options.Connections:N0} receivers at ≤ {_options.JoinRate:N0}/s, ≤ {_options.JoinConcurrency} at once");
             var join = await pool.ConnectAllAsync(_options.JoinRate, _options.JoinConcurrency, TimeSpan.FromSeconds(30), Log).ConfigureAwait(false);
             Log($"[{Name(kind)}] joined {join.Connected:N0} in {join.Seconds:0.0} s ({join.JoinsPerSecond:N0}/s), {join.Retries} retries, {join.Failed} failed");
@@ -175,7 +175,7 @@ public sealed partial class FanoutRunner
         }
     }
 
-    private static string Name(TargetKind kind) => kind.ToString().ToLowerInvariant();
+    private static string Name(TargetKind kind) => kind.Name();
 
     /// <summary>What one target's steps share.</summary>
     private sealed record TargetContext(BenchTarget Target, ReceiverPool Pool, IReadOnlyList<Publisher> Publishers, TargetKind Kind)

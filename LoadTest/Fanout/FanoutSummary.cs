@@ -37,6 +37,15 @@ public static class FanoutSummary
         AppendTable(text, rows);
         text.AppendLine();
         text.AppendLine("CPU s/1M: CPU seconds of the fan-out process per million deliveries. KB/conn: its memory per idle connection.");
+        text.AppendLine();
+        var wire = new List<string[]> { new[] { "target", "bytes/event", "bytes/frame" } };
+        foreach (var t in report.Targets)
+        {
+            wire.Add(WireRow(t));
+        }
+
+        AppendTable(text, wire);
+        text.AppendLine("bytes/event, bytes/frame: WebSocket payload bytes the receivers got per delivered event and per events frame (same step).");
         if (report.CapacityRatioVsSignalR is { } capacity)
         {
             text.AppendLine(Inv($"LiveIm's capacity is {capacity:0.00}x stock SignalR's."));
@@ -52,7 +61,7 @@ public static class FanoutSummary
             text.AppendLine(note);
         }
 
-        if (report.Targets.Any(t => Row(t, o.Capacity).Contains("n/a")) || report.LastLine.Contains("n/a", StringComparison.Ordinal))
+        if (report.Targets.Any(t => Row(t, o.Capacity).Contains("n/a") || WireRow(t).Contains("n/a")) || report.LastLine.Contains("n/a", StringComparison.Ordinal))
         {
             text.AppendLine(NotAvailable + ".");
         }
@@ -96,7 +105,7 @@ public static class FanoutSummary
 
     private static string[] Row(TargetResult t, bool capacity)
     {
-        var name = t.Kind.ToString().ToLowerInvariant();
+        var name = t.Kind.Name();
         if (t.Error is not null && t.Steps.Count == 0)
         {
             return [name, "not run", string.Empty, string.Empty, string.Empty, string.Empty, string.Empty, string.Empty, Short(t.Error.Split('\n')[0], 60)];
@@ -125,6 +134,17 @@ public static class FanoutSummary
             step?.ServerCpuPerMillion is { } cpu ? cpu.ToString("0.00", Invariant) : "n/a",
             t.BytesPerIdleConnection is { } bytes ? (bytes / 1024).ToString("0.0", Invariant) : "n/a",
             result,
+        ];
+    }
+
+    private static string[] WireRow(TargetResult t)
+    {
+        var step = Compared(t);
+        return
+        [
+            t.Kind.Name(),
+            step?.BytesPerDelivery is { } perEvent ? perEvent.ToString("N0", Invariant) : "n/a",
+            step?.BytesPerFrame is { } perFrame ? perFrame.ToString("N0", Invariant) : "n/a",
         ];
     }
 

@@ -36,6 +36,15 @@ public sealed record StepResult
     /// <summary>Event frames received per second in the window (= frames the server wrote).</summary>
     public required double FramesPerSecond { get; init; }
 
+    /// <summary>
+    /// WebSocket payload bytes the receivers got in the window per delivery (per event received): what one event costs
+    /// on the wire, framing included (null when nothing was delivered).
+    /// </summary>
+    public double? BytesPerDelivery { get; init; }
+
+    /// <summary>The same bytes per <c>events</c> frame received (null when no frame arrived).</summary>
+    public double? BytesPerFrame { get; init; }
+
     /// <summary>Chat latency.</summary>
     public required LatencySummary Chat { get; init; }
 

@@ -20,4 +20,24 @@ public struct EventCounts
 
     /// <summary>All events.</summary>
     public readonly int Total => Chat + Gift + Like + Other;
+
+    /// <summary>Counts one event by the first letter of its lane (<c>c</c>hat, <c>g</c>ift, <c>l</c>ike, anything else).</summary>
+    public void Add(byte laneInitial)
+    {
+        switch (laneInitial)
+        {
+            case (byte)'c':
+                Chat++;
+                break;
+            case (byte)'g':
+                Gift++;
+                break;
+            case (byte)'l':
+                Like++;
+                break;
+            default:
+                Other++;
+                break;
+        }
+    }
 }

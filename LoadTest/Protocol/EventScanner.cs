@@ -37,33 +37,18 @@ public static class EventScanner
             var rest = record[valueAt..];
             var next = rest.IndexOf(lane);
             var kind = rest.IsEmpty ? (byte)0 : rest[0];
-            switch (kind)
+            counts.Add(kind);
+            if (kind == (byte)'g' && gifts is not null)
             {
-                case (byte)'c':
-                    counts.Chat++;
-                    break;
-                case (byte)'g':
-                    counts.Gift++;
-                    if (gifts is not null)
-                    {
-                        var scope = next >= 0 ? rest[..next] : rest;
-                        if (TryFindGiftId(scope, out var giftId) && Payload.TryReadGiftId(giftId, out var number, out _))
-                        {
-                            gifts.Add(number);
-                        }
-                        else
-                        {
-                            counts.UnreadableGifts++;
-                        }
-                    }
-
-                    break;
-                case (byte)'l':
-                    counts.Like++;
-                    break;
-                default:
-                    counts.Other++;
-                    break;
+                var scope = next >= 0 ? rest[..next] : rest;
+                if (TryFindGiftId(scope, out var giftId) && Payload.TryReadGiftId(giftId, out var number, out _))
+                {
+                    gifts.Add(number);
+                }
+                else
+                {
+                    counts.UnreadableGifts++;
+                }
             }
 
             if (next < 0)

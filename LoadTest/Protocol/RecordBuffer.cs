@@ -4,7 +4,9 @@ namespace LiveIm.LoadTest.Protocol;
 
 /// <summary>
 /// Bytes received from the WebSocket, cut into records at the <c>0x1E</c> separator: the frame reading of the lean
-/// receivers and the raw server (the measuring instrument's own, not a product client: docs/loadtest.md).
+/// receivers and the raw server (the measuring instrument's own, not a product client: docs/loadtest.md). After
+/// <see cref="UseLengthPrefix"/> it cuts MessagePack hub protocol records instead: each is a VarInt length and as many
+/// bytes (the handshake answer before it is still JSON ended by 0x1E).
 /// </summary>
 /// <remarks>
 /// The transport is treated as a byte stream: "one WebSocket text message may contain several records" and a record
@@ -27,6 +29,7 @@ public sealed class RecordBuffer : IDisposable
     private int _start;   // first byte of the oldest unread record
     private int _end;     // one past the last received byte
     private int _scanned; // bytes in [_start, _scanned) hold no separator
+    private bool _lengthPrefixed;
 
     public RecordBuffer(int initialSize, int maxRecordSize)
     {
@@ -35,6 +38,9 @@ public sealed class RecordBuffer : IDisposable
         _initialSize = initialSize;
         _maxRecordSize = maxRecordSize;
     }
+
+    /// <summary>From now on, records are VarInt length-prefixed (the MessagePack hub protocol), not separated.</summary>
+    public void UseLengthPrefix() => _lengthPrefixed = true;
 
     /// <summary>True when no received byte is waiting to be read.</summary>
     public bool IsEmpty => _start == _end;
@@ -106,6 +112,11 @@ public sealed class RecordBuffer : IDisposable
             return false;
         }
 
+        if (_lengthPrefixed)
+        {
+            return TryReadPrefixedRecord(out record);
+        }
+
         var index = _buffer.AsSpan(_scanned, _end - _scanned).IndexOf(Separator);
         if (index < 0)
         {
@@ -120,6 +131,52 @@ public sealed class RecordBuffer : IDisposable
         if (_start == _end)
         {
             // Everything read: next receive starts at the front again, so the array never needs compacting.
+            _start = _end = _scanned = 0;
+        }
+
+        return true;
+    }
+
+    private bool TryReadPrefixedRecord(out ReadOnlyMemory<byte> record)
+    {
+        record = default;
+        long length = 0;
+        var prefix = 0;
+        while (true)
+        {
+            if (_start + prefix >= _end)
+            {
+                return false;
+            }
+
+            var b = _buffer![_start + prefix];
+            length |= (long)(b & 0x7f) << (7 * prefix);
+            prefix++;
+            if ((b & 0x80) == 0)
+            {
+                break;
+            }
+
+            if (prefix == 5)
+            {
+                throw new InvalidDataException("A MessagePack record's length prefix is longer than 5 bytes.");
+            }
+        }
+
+        if (length > _maxRecordSize)
+        {
+            throw new InvalidDataException($"A message from the server of {length} bytes exceeds the maximum of {_maxRecordSize} bytes.");
+        }
+
+        if (_end - _start - prefix < length)
+        {
+            return false;
+        }
+
+        record = _buffer.AsMemory(_start + prefix, (int)length);
+        _start = _scanned = _start + prefix + (int)length;
+        if (_start == _end)
+        {
             _start = _end = _scanned = 0;
         }
 

@@ -32,6 +32,9 @@ internal abstract class BenchTarget : IAsyncDisposable
     /// <summary>The server endpoint for the lean receivers.</summary>
     public IPEndPoint EndPoint => new(IPAddress.Loopback, Port);
 
+    /// <summary>True when the lean receivers speak the MessagePack hub protocol to this target (else JSON).</summary>
+    public virtual bool ReceiversUseMessagePack => false;
+
     /// <summary>The processes to measure; the first is the one that fans out (the gateway for LiveIm).</summary>
     public abstract IReadOnlyList<TargetProcess> Processes { get; }
 
@@ -39,6 +42,7 @@ internal abstract class BenchTarget : IAsyncDisposable
     public static BenchTarget Create(TargetKind kind, FanoutOptions options) => kind switch
     {
         TargetKind.LiveIm => new LiveImTarget(options),
+        TargetKind.LiveImMessagePack => new LiveImTarget(options, kind: TargetKind.LiveImMessagePack),
         TargetKind.SignalR => new LoadTestServerTarget(TargetKind.SignalR),
         TargetKind.Raw => new LoadTestServerTarget(TargetKind.Raw),
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),

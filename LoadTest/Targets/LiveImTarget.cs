@@ -31,18 +31,22 @@ internal sealed class LiveImTarget : BenchTarget
     private int? _natsPid;
     private int? _redisPid;
 
-    public LiveImTarget(FanoutOptions options, string? systemRoot = null)
+    public LiveImTarget(FanoutOptions options, string? systemRoot = null, TargetKind kind = TargetKind.LiveIm)
         : base(FreePort.Next())
     {
+        Kind = kind;
         _options = options;
         _systemRoot = systemRoot;
         _tokens = new LiveImTokens(new AuthSettings { SigningKey = _signingKey });
     }
 
-    public override TargetKind Kind => TargetKind.LiveIm;
+    public override TargetKind Kind { get; }
+
+    public override bool ReceiversUseMessagePack => Kind == TargetKind.LiveImMessagePack;
 
     public override string Description =>
         "LiveIm: RoomGateway (measured) + RoomService + nats-server + redis-server" +
+        (ReceiversUseMessagePack ? ", receivers on the MessagePack hub protocol" : string.Empty) +
         (_options.TickMs is { } tick ? $", Fanout:TickMs={tick}" : string.Empty);
 
     public override IReadOnlyList<TargetProcess> Processes

@@ -86,6 +86,8 @@ public sealed class FanoutOptionsTests
     [InlineData("--warmup", "-1", "out of range")]
     [InlineData("--targets", "liveim,kafka", "unknown target 'kafka'")]
     [InlineData("--targets", "raw,raw", "twice")]
+    [InlineData("--targets", "liveim-msgpack,LIVEIM-MSGPACK", "twice")]
+    [InlineData("--targets", "liveim-messagepack", "unknown target 'liveim-messagepack'; use liveim, signalr, raw, liveim-msgpack")]
     [InlineData("--targets", ",", "at least one")]
     [InlineData("--capacity", "maybe", "use on or off")]
     [InlineData("--publishers", "0", "out of range")]
@@ -133,6 +135,15 @@ public sealed class FanoutOptionsTests
     {
         Assert.Throws<OptionsException>(() => FanoutOptions.Parse(["--chat-rate", "500", "--max-rate", "100"], FdLimit));
         Assert.False(FanoutOptions.Parse(["--chat-rate", "500", "--max-rate", "100", "--capacity", "off"], FdLimit).Capacity);
+    }
+
+    [Fact]
+    public void JSON_and_MessagePack_LiveIm_can_be_measured_in_one_run()
+    {
+        var o = FanoutOptions.Parse(["--targets", "liveim,liveim-msgpack"], null);
+        Assert.Equal([TargetKind.LiveIm, TargetKind.LiveImMessagePack], o.Targets);
+        Assert.Equal("liveim-msgpack", TargetKind.LiveImMessagePack.Name());
+        Assert.Contains("liveim-msgpack", FanoutOptions.Usage, StringComparison.Ordinal);
     }
 
     [Fact]

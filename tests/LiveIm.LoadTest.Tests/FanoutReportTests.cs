@@ -58,6 +58,27 @@ public sealed class FanoutReportTests
     }
 
     [Fact]
+    public void Wire_bytes_per_delivery_and_per_frame_are_reported_for_every_target_JSON_and_MessagePack_side_by_side()
+    {
+        var report = new FanoutReport(FanoutOptions.Parse(["--targets", "liveim,liveim-msgpack", "--capacity", "off"], null), Machine,
+            [Target(TargetKind.LiveIm, 20, 50_000, searched: false), Target(TargetKind.LiveImMessagePack, 20, 50_000, searched: false)]);
+
+        var markdown = report.ToMarkdown();
+        Assert.Contains("## liveim-msgpack: LiveImMessagePack", markdown, StringComparison.Ordinal);
+        Assert.Contains("| wire bytes per delivery / per frame |", markdown, StringComparison.Ordinal);
+        Assert.Contains("| 1 | 260 / 1,300 |", markdown, StringComparison.Ordinal);
+        Assert.Contains("| 1 | 180 / 900 |", markdown, StringComparison.Ordinal);
+
+        var lines = FanoutSummary.Render(report, null).Split('\n');
+        var wire = lines.SkipWhile(l => !l.StartsWith("target ", StringComparison.Ordinal) || !l.Contains("bytes/event", StringComparison.Ordinal))
+            .Take(4).ToArray();
+        Assert.StartsWith("bytes/event, bytes/frame: WebSocket payload bytes", wire[3], StringComparison.Ordinal);
+        Assert.Matches(@"^liveim\s+260\s+1,300$", wire[1]);
+        Assert.Matches(@"^liveim-msgpack\s+180\s+900$", wire[2]);
+        Assert.Contains(lines, l => l.StartsWith("liveim-msgpack ", StringComparison.Ordinal) && l.EndsWith("pass", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void A_target_that_failed_to_start_is_reported_with_its_reason()
     {
         var failed = new TargetResult { Kind = TargetKind.LiveIm, Description = "LiveIm", Error = "RoomGateway.dll is missing at /x" };
@@ -141,6 +162,7 @@ public sealed class FanoutReportTests
         {
             Rate = capacity, SentRate = capacity, ChatSent = 10, ChatFailed = 0, GiftsSent = 5, GiftsAcked = 5, GiftsFailed = 0,
             Seconds = 10, Receivers = 100, DeliveriesPerSecond = frames, FramesPerSecond = frames,
+            BytesPerDelivery = kind == TargetKind.LiveImMessagePack ? 180 : 260, BytesPerFrame = kind == TargetKind.LiveImMessagePack ? 900 : 1_300,
             Chat = new LatencySummary(10, chatP50, Math.Max(2, chatP50), Math.Max(3, chatP50), Math.Max(4, chatP50)), Gift = new LatencySummary(5, 1, 2, 3, 4), All = new LatencySummary(15, 1, 2, 3, 4),
             ChatExpected = 1000, ChatReceived = 1000, GiftMinReceived = 5, GiftTotalReceived = 500, ClientsMissingGifts = 0, GiftDuplicates = 0,
             Cpu = [new ProcessCpu("server", 1, 2)], ClientCpuPercent = 50, MachineBusyPercent = 90, OtherCpuPercent = 5, RssUnderLoad = 200 << 20,

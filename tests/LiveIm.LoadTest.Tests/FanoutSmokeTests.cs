@@ -30,10 +30,13 @@ public sealed class FanoutSmokeTests
     [Fact]
     public Task The_raw_server_delivers_every_gift_and_the_chat_to_every_receiver() => RunAsync(TargetKind.Raw);
 
+    [Fact]
+    public Task LiveIm_delivers_every_gift_and_the_chat_to_every_MessagePack_receiver() => RunAsync(TargetKind.LiveImMessagePack);
+
     private async Task RunAsync(TargetKind kind)
     {
         var options = FanoutOptions.Parse(
-            ["--targets", kind.ToString().ToLowerInvariant(), "--connections", $"{Connections}", "--chat-rate", $"{ChatRate}",
+            ["--targets", kind.Name(), "--connections", $"{Connections}", "--chat-rate", $"{ChatRate}",
              "--gift-rate", $"{GiftRate}", "--duration", "2s", "--warmup", "1s", "--capacity", "off", "--publishers", "2"],
             openFilesLimit: null);
         using var progress = new StringWriter();
@@ -65,6 +68,10 @@ public sealed class FanoutSmokeTests
         Assert.Equal(step.ChatExpected, step.ChatReceived);
         Assert.Equal(0, step.ChatFailed);
         Assert.True(step.FramesPerSecond > 0);
+
+        // Wire bytes: every delivery cost bytes, and a frame at least as many as one of its events.
+        Assert.True(step.BytesPerDelivery > 40, $"{step.BytesPerDelivery} bytes per delivery");
+        Assert.True(step.BytesPerFrame >= step.BytesPerDelivery, $"{step.BytesPerFrame} bytes per frame");
 
         // Latency was traced on both lanes (all 5 receivers trace at this size).
         Assert.True(step.Chat.Count >= ChatRate * 2 * Connections * 0.6, $"{step.Chat.Count} chat samples");

@@ -1,4 +1,4 @@
-import { HttpTransportType, HubConnectionBuilder, LogLevel, type ILogger } from "@microsoft/signalr";
+import { HttpTransportType, HubConnectionBuilder, LogLevel, type IHubProtocol, type ILogger } from "@microsoft/signalr";
 
 /** The part of a SignalR `HubConnection` the room uses (a test can pass a scripted one). */
 export interface HubConnectionLike {
@@ -26,27 +26,36 @@ export type HubFactory = (hubUrl: string, options: { accessTokenFactory: () => s
  * through assignment, with `lastSeq`. SignalR's log goes to the room's logger, not to the console: a dropped
  * connection the room recovers from is not an error on the page.
  */
-export const signalRHubFactory: HubFactory = (hubUrl, options) => {
-  const adapter: ILogger = {
-    log(level: LogLevel, message: string) {
-      if (level >= LogLevel.Error) {
-        options.logger("error", message);
-      } else if (level >= LogLevel.Warning) {
-        options.logger("warn", message);
-      } else if (level >= LogLevel.Information) {
-        options.logger("info", message);
-      } else {
-        options.logger("debug", message);
-      }
-    },
+export const signalRHubFactory: HubFactory = createSignalRHubFactory();
+
+/**
+ * The same factory with another hub protocol than JSON, e.g. `createSignalRHubFactory(new MessagePackHubProtocol())`
+ * (what `messagePackHubFactory` in `@liveim/client/msgpack` is). The gateway speaks both; events, results and errors
+ * are the same either way (docs/protocol.md, "Choosing the protocol").
+ */
+export function createSignalRHubFactory(protocol?: IHubProtocol): HubFactory {
+  return (hubUrl, options) => {
+    const adapter: ILogger = {
+      log(level: LogLevel, message: string) {
+        if (level >= LogLevel.Error) {
+          options.logger("error", message);
+        } else if (level >= LogLevel.Warning) {
+          options.logger("warn", message);
+        } else if (level >= LogLevel.Information) {
+          options.logger("info", message);
+        } else {
+          options.logger("debug", message);
+        }
+      },
+    };
+    const builder = new HubConnectionBuilder()
+      .withUrl(hubUrl, {
+        transport: HttpTransportType.WebSockets,
+        skipNegotiation: true,
+        accessTokenFactory: options.accessTokenFactory,
+        logger: adapter,
+      })
+      .configureLogging(adapter);
+    return (protocol ? builder.withHubProtocol(protocol) : builder).build();
   };
-  return new HubConnectionBuilder()
-    .withUrl(hubUrl, {
-      transport: HttpTransportType.WebSockets,
-      skipNegotiation: true,
-      accessTokenFactory: options.accessTokenFactory,
-      logger: adapter,
-    })
-    .configureLogging(adapter)
-    .build();
-};
+}

@@ -9,7 +9,7 @@ export { checkEvent, isReliableLane } from "./events.js";
 export type { RoomEvent, Lane, RoomEventType, Sender, Moderation } from "./events.js";
 export { assignGateway, roomInfo, replaySource, endOfEpoch } from "./http.js";
 export type { FetchLike, ResponseLike, GatewayAssignment, RoomInfo, ReplayOptions } from "./http.js";
-export { signalRHubFactory } from "./hub.js";
+export { signalRHubFactory, createSignalRHubFactory } from "./hub.js";
 export type { HubConnectionLike, HubFactory, Logger, LogLevelName } from "./hub.js";
 export { backoffDelay } from "./backoff.js";
 export type { BackoffOptions } from "./backoff.js";

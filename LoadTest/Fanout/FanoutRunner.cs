@@ -53,7 +53,9 @@ public sealed partial class FanoutRunner
         var publishers = new List<Publisher>();
         ReceiverPool? pool = null;
         TargetContext? context = null;
-        var roomId = $"bench-{_runId}-{kind.Name()}";
+        // The same length for every target (each runs on servers of its own, so the ids need not differ): the room id
+        // is in every event, and the targets' wire bytes per event are compared.
+        var roomId = $"bench-{_runId}-{(int)kind}";
         Log($"[{Name(kind)}] starting: {target.Description}");
         try
         {

@@ -41,6 +41,12 @@ public sealed class MessagePackFrameTests
             Assert.Equal(packed.Length, frame.LengthIn(FrameFormat.MessagePack));
             Assert.True(frame.LengthIn(FrameFormat.MessagePack) < frame.Length, $"{frame.LengthIn(FrameFormat.MessagePack)} bytes against {frame.Length} in JSON");
 
+            // What docs/protocol.md shows: [1, {}, nil, "events", [[e1, e2, ...]], []] after the VarInt length.
+            var bytes = packed.ToArray();
+            var prefix = Array.FindIndex(bytes, b => (b & 0x80) == 0) + 1;
+            Assert.Equal([0x96, 0x01, 0x80, 0xc0, 0xa6, .. "events"u8.ToArray(), 0x91], bytes[prefix..(prefix + 12)]);
+            Assert.Equal(0x90, bytes[^1]);
+
             Assert.True(Protocol().TryParseMessage(ref packed, new EventsBinder(), out var message));
             Assert.True(packed.IsEmpty, "exactly one record");
             var invocation = Assert.IsType<InvocationMessage>(message);

@@ -49,7 +49,7 @@ public sealed class PresenceWrites
             }
             else if (now - last < WriteEveryMs)
             {
-                _changed[roomId] = 0;
+                MarkChanged(roomId, due: false);
                 return false;
             }
             else if (_writtenAtMs.TryUpdate(roomId, now, last))
@@ -61,15 +61,22 @@ public sealed class PresenceWrites
 
     /// <summary>
     /// A member left <paramref name="roomId"/> (or a join failed): the room's count is written at once when its window
-    /// has passed (the reporter is woken), else at the end of the window. A viewer who drops and resumes on another
-    /// gateway is then counted once: the old gateway's withdrawal is in Redis before the new connection has joined.
+    /// has passed, else at the end of the window. A viewer who drops and resumes on another gateway is then counted
+    /// once: the old gateway's withdrawal is in Redis before the new connection has joined.
     /// </summary>
     public void Changed(string roomId)
     {
-        _changed[roomId] = 0;
-        if (_writtenAtMs.TryGetValue(roomId, out var last) && _time.GetUtcNow().ToUnixTimeMilliseconds() - last < WriteEveryMs)
+        var due = !_writtenAtMs.TryGetValue(roomId, out var last) || _time.GetUtcNow().ToUnixTimeMilliseconds() - last >= WriteEveryMs;
+        MarkChanged(roomId, due);
+    }
+
+    // Wakes the reporter when the room is due now, or newly marked (so the reporter learns when its window ends): at
+    // most a wake or two per room per window, however many joins and leaves a storm brings.
+    private void MarkChanged(string roomId, bool due)
+    {
+        if (!_changed.TryAdd(roomId, 0) && !due)
         {
-            return; // the reporter's timed wait covers it; a leave storm wakes it at most once per room per window
+            return;
         }
 
         if (_wake.CurrentCount == 0)
@@ -80,12 +87,12 @@ public sealed class PresenceWrites
             }
             catch (SemaphoreFullException)
             {
-                // another leave woke it first
+                // woken already
             }
         }
     }
 
-    /// <summary>Waits until a changed room is due at once (true), or <paramref name="timeout"/> (false).</summary>
+    /// <summary>Waits until a room is marked changed or due at once (true), or <paramref name="timeout"/> (false).</summary>
     public Task<bool> WaitAsync(TimeSpan timeout, CancellationToken cancellationToken) => _wake.WaitAsync(timeout, cancellationToken);
 
     /// <summary>

@@ -61,6 +61,7 @@ public static class GatewaySetup
         builder.Services.AddSingleton<RoomSubscriptions>();
         builder.Services.AddSingleton<RoomMembership>();
         builder.Services.AddLiveImOptions<PresenceOptions>(PresenceOptions.Section, PresenceOptions.Check);
+        builder.Services.AddSingleton<PresenceWrites>();
         builder.Services.AddHostedService<PresenceReporter>();
         builder.Services.AddLiveImOptions<LimitsOptions>("Limits", o => o.Validate());
         builder.Services.TryAddSingleton(TimeProvider.System);

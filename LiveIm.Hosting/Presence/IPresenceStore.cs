@@ -17,6 +17,13 @@ public interface IPresenceStore
     /// <summary>The room's live total, leaving out <paramref name="exceptGatewayId"/>'s report when given.</summary>
     Task<RoomPresence> ReadAsync(string roomId, string? exceptGatewayId, long nowMs, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// A join's snapshot, in one call: records <paramref name="gatewayId"/>'s fresh local count of the room (joiner
+    /// included) as its report, counting for <paramref name="ttl"/>, when <paramref name="count"/> &gt; 0 (0 records
+    /// nothing), and returns the live total of the other gateways.
+    /// </summary>
+    Task<RoomPresence> JoinAsync(string roomId, string gatewayId, long count, long nowMs, TimeSpan ttl, CancellationToken cancellationToken);
+
     /// <summary>The room's live total, and whether it differs from the last total broadcast (which it becomes).</summary>
     Task<RoomPresence> CheckBroadcastAsync(string roomId, long nowMs, TimeSpan remember, CancellationToken cancellationToken);
 

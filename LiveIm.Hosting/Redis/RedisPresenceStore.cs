@@ -5,7 +5,7 @@ namespace LiveIm.Hosting.Redis;
 
 /// <summary>
 /// <see cref="IPresenceStore"/> on Redis. Every read and write of a room's counts goes through the one script
-/// <c>Scripts/presence.lua</c> (report, read, broadcast check), so the purge of expired reports and the sum exist
+/// <c>Scripts/presence.lua</c> (report, read, join snapshot, broadcast check), so the purge of expired reports and the sum exist
 /// once. Keys: <see cref="RedisKeys.PresenceCounts"/>, <see cref="RedisKeys.PresenceExpiry"/> and
 /// <see cref="RedisKeys.OnlineBroadcast"/> (the room's hash slot), <see cref="RedisKeys.PresenceRooms"/> and
 /// <see cref="RedisKeys.PresenceLease"/> (one key each for the whole deployment). Cost: one script call per room per
@@ -31,6 +31,10 @@ public sealed class RedisPresenceStore : IPresenceStore
     /// <inheritdoc />
     public Task<RoomPresence> ReadAsync(string roomId, string? exceptGatewayId, long nowMs, CancellationToken cancellationToken) =>
         RunAsync(roomId, "read", nowMs, exceptGatewayId ?? string.Empty, 0, 0);
+
+    /// <inheritdoc />
+    public Task<RoomPresence> JoinAsync(string roomId, string gatewayId, long count, long nowMs, TimeSpan ttl, CancellationToken cancellationToken) =>
+        RunAsync(roomId, "join", nowMs, gatewayId, count, (long)ttl.TotalMilliseconds);
 
     /// <inheritdoc />
     public Task<RoomPresence> CheckBroadcastAsync(string roomId, long nowMs, TimeSpan remember, CancellationToken cancellationToken) =>

@@ -1,6 +1,7 @@
 using LiveIm.Core.Bus.Contracts;
 using LiveIm.RoomGateway.Delivery;
 using LiveIm.RoomGateway.Backend;
+using LiveIm.RoomGateway.Presence;
 using LiveIm.RoomGateway.Subscriptions;
 
 namespace LiveIm.RoomGateway.Rooms;
@@ -17,11 +18,14 @@ public sealed class RoomMembership
     private readonly RoomServiceClient _roomService;
     private readonly GatewayIdentity _gateway;
     private readonly FanoutMetrics _metrics;
+    private readonly PresenceWrites _presence;
 
     public RoomMembership(
-        RoomRegistry registry, RoomSubscriptions subscriptions, RoomServiceClient roomService, GatewayIdentity gateway, FanoutMetrics metrics)
+        RoomRegistry registry, RoomSubscriptions subscriptions, RoomServiceClient roomService, GatewayIdentity gateway, FanoutMetrics metrics,
+        PresenceWrites presence)
     {
         _metrics = metrics;
+        _presence = presence;
         _registry = registry;
         _subscriptions = subscriptions;
         _roomService = roomService;
@@ -44,10 +48,15 @@ public sealed class RoomMembership
 
             member.BeginHold();
             var (room, fresh) = await AddAsync(member, roomId, ct);
+            // The room's count with this member in it, for RoomService to record in the join's own presence call
+            // when nothing wrote it for a quarter second (else it is written by the presence reporter shortly).
+            var count = room.Count;
+            long? localOnline = count > 0 && _presence.TryClaimJoinWrite(roomId) ? count : null;
             JoinReply reply;
             try
             {
-                reply = await _roomService.JoinAsync(new JoinRequest(roomId, lastSeq, _gateway.Id, member.Identity.IsAnonymous ? null : member.Identity.SenderIn(roomId)), ct);
+                var from = member.Identity.IsAnonymous ? null : member.Identity.SenderIn(roomId);
+                reply = await _roomService.JoinAsync(new JoinRequest(roomId, lastSeq, _gateway.Id, from, localOnline), ct);
                 if (fresh)
                 {
                     room.SetBaseline(reply.Seq);
@@ -84,6 +93,8 @@ public sealed class RoomMembership
 
             member.CompleteHold(history, floor);
             _metrics.Joined();
+            // The other gateways' live reports (each at most a quarter second behind its members, or an interval
+            // for a gateway that cannot reach Redis) plus this gateway's members now, this one included.
             return new JoinResult(roomId, reply.Seq, reply.Recovered, reply.OnlineElsewhere + room.Count, reply.ServerTime);
         }
         finally
@@ -178,7 +189,13 @@ public sealed class RoomMembership
     // Under the room's gate.
     private async Task RemoveLockedAsync(RoomMember member, LocalRoom room)
     {
-        if (room.Remove(member) && room.Count == 0 && !room.Lifecycle.Retired)
+        if (!room.Remove(member))
+        {
+            return;
+        }
+
+        _presence.Changed(room.RoomId);
+        if (room.Count == 0 && !room.Lifecycle.Retired)
         {
             await RetireAsync(room);
         }

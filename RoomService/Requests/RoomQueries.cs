@@ -2,6 +2,7 @@ using System.Text.Json;
 using LiveIm.Core.Bus.Contracts;
 using LiveIm.Core.Errors;
 using LiveIm.Core.Rooms;
+using LiveIm.Hosting.Presence;
 using LiveIm.RoomService.Events;
 using LiveIm.RoomService.Stores;
 using Microsoft.Extensions.Options;
@@ -14,15 +15,20 @@ public sealed class RoomQueries
     private readonly IRoomStore _store;
     private readonly RoomStoreOptions _options;
     private readonly TimeProvider _time;
+    private readonly PresenceOptions _presence;
 
-    public RoomQueries(IRoomStore store, IOptions<RoomStoreOptions> options, TimeProvider time)
+    public RoomQueries(IRoomStore store, IOptions<RoomStoreOptions> options, TimeProvider time, PresenceOptions presence)
     {
         _store = store;
         _options = options.Value;
         _time = time;
+        _presence = presence;
     }
 
-    /// <summary>Current seq, online count elsewhere and, when resuming, the reliable events after lastSeq.</summary>
+    /// <summary>
+    /// Current seq, online count elsewhere (after recording the joining gateway's fresh local count, when the request
+    /// carries one) and, when resuming, the reliable events after lastSeq.
+    /// </summary>
     public async Task<JoinReply> JoinAsync(JoinRequest request, CancellationToken cancellationToken)
     {
         RoomIds.EnsureValid(request.RoomId);
@@ -31,13 +37,22 @@ public sealed class RoomQueries
             throw new RoomException(ErrorCodes.InvalidArgument, "lastSeq must be >= 0");
         }
 
+        // The count becomes the gateway's presence report until its next one, so a value no gateway can hold (or one
+        // with no gateway to file it under) is refused before anything is written: the room's total stays as it was.
+        if (request.LocalOnline is { } local && (local is < 1 or > JoinRequest.MaxLocalOnline || string.IsNullOrEmpty(request.GatewayId)))
+        {
+            throw new RoomException(
+                ErrorCodes.InvalidArgument,
+                $"localOnline must be a whole number 1..{JoinRequest.MaxLocalOnline} (the joining gateway's members of the room, the joiner included) with a gatewayId; the request sent {local}");
+        }
+
         // A banned user may not join (as a viewer: a streamer or moderator of the room is never refused, their role
         // comes from a signed token). Anonymous viewers carry no identity to ban. The check goes out in the same
         // pipeline flush as the join's other reads, so a join storm still costs one Redis round trip per join.
         var bannedTask = request.From is { } from && !RoomInteractions.IsPrivileged(from) && !string.IsNullOrEmpty(from.UserId)
             ? _store.IsBannedAsync(request.RoomId, from.UserId, cancellationToken)
             : Task.FromResult(false);
-        var onlineTask = _store.OnlineElsewhereAsync(request.RoomId, request.GatewayId ?? string.Empty, cancellationToken);
+        var onlineTask = _store.OnlineElsewhereAsync(request.RoomId, request.GatewayId ?? string.Empty, request.LocalOnline, _presence.Ttl, cancellationToken);
         JoinReply reply;
         if (request.LastSeq is { } lastSeq)
         {

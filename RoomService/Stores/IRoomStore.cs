@@ -99,6 +99,10 @@ public interface IRoomStore
     /// <summary>Reliable events with seq &gt; <paramref name="afterSeq"/>, oldest first, at most <paramref name="limit"/>.</summary>
     Task<HistorySlice> ReadHistoryAsync(string roomId, long afterSeq, int limit, CancellationToken cancellationToken);
 
-    /// <summary>Sum of the live presence reports of every gateway but <paramref name="exceptGatewayId"/>.</summary>
-    Task<long> OnlineElsewhereAsync(string roomId, string exceptGatewayId, CancellationToken cancellationToken);
+    /// <summary>
+    /// Sum of the live presence reports of every gateway but <paramref name="exceptGatewayId"/>; with
+    /// <paramref name="record"/>, in the same script call, that gateway's fresh local count of the room (joiner
+    /// included) is first recorded as its report, counting for <paramref name="ttl"/>.
+    /// </summary>
+    Task<long> OnlineElsewhereAsync(string roomId, string exceptGatewayId, long? record, TimeSpan ttl, CancellationToken cancellationToken);
 }

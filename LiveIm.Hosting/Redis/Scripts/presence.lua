@@ -3,21 +3,26 @@
 -- KEYS[1] counts hash (gateway -> local member count)
 -- KEYS[2] expiry zset (gateway scored by the ms time its report expires)
 -- KEYS[3] last broadcast total (string; op 'broadcast' only, any key of the room otherwise)
--- ARGV[1] op: 'report' | 'read' | 'broadcast'
+-- ARGV[1] op: 'report' | 'read' | 'join' | 'broadcast'
 -- ARGV[2] now ms
--- ARGV[3] gateway: the reporter ('report'), or the gateway left out of the total ('read'; '' = none)
--- ARGV[4] count ('report': this gateway's local members; 0 withdraws its report)
--- ARGV[5] ttl ms ('report': how long the report counts; 'broadcast': how long the last total is remembered)
--- Returns {total, gateways, changed}: the sum of the live reports (except ARGV[3] for 'read'), how many gateways
--- report members, and for 'broadcast' 1 when the total differs from the last one broadcast (which it records);
--- {0, 0, 0} for 'report'.
+-- ARGV[3] gateway: the reporter ('report'), the gateway left out of the total ('read'; '' = none), or the joining
+--         gateway ('join': left out of the total, and its count recorded first when ARGV[4] > 0)
+-- ARGV[4] count ('report': this gateway's local members, 0 withdraws its report; 'join': the joining gateway's local
+--         members, joiner included, recorded as its report, or 0 to record nothing)
+-- ARGV[5] ttl ms ('report', 'join': how long the report counts; 'broadcast': how long the last total is remembered)
+-- Returns {total, gateways, changed}: the sum of the live reports (except ARGV[3] for 'read' and 'join'), how many
+-- gateways report members, and for 'broadcast' 1 when the total differs from the last one broadcast (which it
+-- records); {0, 0, 0} for 'report'.
+local function record(gateway, count, now, ttl)
+  redis.call('HSET', KEYS[1], gateway, count)
+  redis.call('ZADD', KEYS[2], now + ttl, gateway)
+  redis.call('PEXPIRE', KEYS[1], ttl)
+  redis.call('PEXPIRE', KEYS[2], ttl)
+end
 local op = ARGV[1]
 if op == 'report' then
   if tonumber(ARGV[4]) > 0 then
-    redis.call('HSET', KEYS[1], ARGV[3], ARGV[4])
-    redis.call('ZADD', KEYS[2], tonumber(ARGV[2]) + tonumber(ARGV[5]), ARGV[3])
-    redis.call('PEXPIRE', KEYS[1], ARGV[5])
-    redis.call('PEXPIRE', KEYS[2], ARGV[5])
+    record(ARGV[3], ARGV[4], tonumber(ARGV[2]), tonumber(ARGV[5]))
   else
     redis.call('HDEL', KEYS[1], ARGV[3])
     redis.call('ZREM', KEYS[2], ARGV[3])
@@ -35,8 +40,13 @@ if #dead > 0 then
   redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', ARGV[2])
 end
 local except = ''
-if op == 'read' then
+if op == 'read' or op == 'join' then
   except = ARGV[3]
+end
+-- A join records the joining gateway's fresh count (the gateway asks for it at most every 250 ms per room; its
+-- periodic report and its prompt writes do the rest), after the purge so the write is never purged with the dead.
+if op == 'join' and except ~= '' and (tonumber(ARGV[4]) or 0) > 0 then
+  record(except, ARGV[4], tonumber(ARGV[2]), tonumber(ARGV[5]))
 end
 local flat = redis.call('HGETALL', KEYS[1])
 local total, gateways = 0, 0

@@ -235,8 +235,14 @@ public sealed partial class RedisRoomStore : IRoomStore
         });
 
     /// <inheritdoc />
-    public async Task<long> OnlineElsewhereAsync(string roomId, string exceptGatewayId, CancellationToken cancellationToken) =>
-        (await _presence.ReadAsync(roomId, exceptGatewayId, _time.GetUtcNow().ToUnixTimeMilliseconds(), cancellationToken)).Online;
+    public async Task<long> OnlineElsewhereAsync(string roomId, string exceptGatewayId, long? record, TimeSpan ttl, CancellationToken cancellationToken)
+    {
+        var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        var presence = record is { } count && exceptGatewayId.Length > 0
+            ? await _presence.JoinAsync(roomId, exceptGatewayId, count, now, ttl, cancellationToken)
+            : await _presence.ReadAsync(roomId, exceptGatewayId, now, cancellationToken);
+        return presence.Online;
+    }
 
     private static RedisKey UserRateKey(string userId, SendKind kind) =>
         RedisKeys.UserRate(userId, kind == SendKind.Gift ? "gift" : "chat");

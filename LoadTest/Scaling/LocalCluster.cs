@@ -151,7 +151,7 @@ internal sealed class LocalCluster : IAsyncDisposable
             roomServiceEnv["Limits__RoomGiftsPerSecond"] = "0";
         }
 
-        SetUrls(roomServiceEnv, RoomServicePort);
+        LiveImTarget.SetUrls(roomServiceEnv, RoomServicePort);
         progress($"  starting RoomService on port {RoomServicePort}");
         _roomService = ChildProcess.StartDotnet("roomservice", roomServiceDll, [], roomServiceEnv);
 
@@ -177,7 +177,7 @@ internal sealed class LocalCluster : IAsyncDisposable
                 env["Limits__MaxPendingInvocations"] = "256";
             }
 
-            SetUrls(env, port);
+            LiveImTarget.SetUrls(env, port);
             _gatewayPorts.Add(port);
             _gateways.Add(ChildProcess.StartDotnet("gateway" + (g + 1).ToString(CultureInfo.InvariantCulture), gatewayDll, [], env));
         }
@@ -217,13 +217,5 @@ internal sealed class LocalCluster : IAsyncDisposable
 
             await Task.Delay(100, cancellationToken).ConfigureAwait(false);
         }
-    }
-
-    // Both forms: an unprefixed Urls variable inherited from the shell would outrank ASPNETCORE_URLS (as LiveImTarget).
-    private static void SetUrls(Dictionary<string, string> environment, int port)
-    {
-        var url = $"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}";
-        environment["ASPNETCORE_URLS"] = url;
-        environment["Urls"] = url;
     }
 }

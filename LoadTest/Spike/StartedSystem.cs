@@ -141,7 +141,7 @@ internal sealed class StartedSystem : SpikeSystem
             roomServiceEnv["ASPNETCORE_ENVIRONMENT"] = "Development"; // dev tokens are served only in Development
         }
 
-        SetUrls(roomServiceEnv, _roomServicePort);
+        LiveImTarget.SetUrls(roomServiceEnv, _roomServicePort);
         progress($"starting RoomService on port {_roomServicePort}");
         _roomService = ChildProcess.StartDotnet("roomservice", roomServiceDll, [], roomServiceEnv);
 
@@ -156,7 +156,7 @@ internal sealed class StartedSystem : SpikeSystem
                 ["Drain__DeadlineSeconds"] = _options.DrainDeadline.TotalSeconds.ToString(CultureInfo.InvariantCulture),
             };
             Apply(env, _options.GatewaySettings);
-            SetUrls(env, port);
+            LiveImTarget.SetUrls(env, port);
             progress($"starting RoomGateway {i + 1} on port {port}");
             _gateways.Add((ChildProcess.StartDotnet($"gateway_{i + 1}", gatewayDll, [], env), port));
         }
@@ -265,14 +265,6 @@ internal sealed class StartedSystem : SpikeSystem
         {
             environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
         }
-    }
-
-    // Both forms: an unprefixed Urls variable inherited from the shell would outrank ASPNETCORE_URLS (as LiveImTarget).
-    private static void SetUrls(Dictionary<string, string> environment, int port)
-    {
-        var url = $"http://127.0.0.1:{port}";
-        environment["ASPNETCORE_URLS"] = url;
-        environment["Urls"] = url;
     }
 
     private async Task WaitForRoutesAsync(int routes, CancellationToken cancellationToken)

@@ -220,9 +220,12 @@ internal sealed class LiveImTarget : BenchTarget
         await _redis.DisposeAsync().ConfigureAwait(false);
     }
 
-    // Both forms: an unprefixed Urls variable inherited from the shell would outrank ASPNETCORE_URLS (host-prefixed
-    // variables are read first), and the target must listen where the runner says.
-    private static void SetUrls(Dictionary<string, string> environment, int port)
+    /// <summary>
+    /// Makes a started service listen on loopback at <paramref name="port"/>. Both forms: an unprefixed Urls variable
+    /// inherited from the shell would outrank ASPNETCORE_URLS (host-prefixed variables are read first), and the
+    /// service must listen where the runner says. Used by every LoadTest command that starts LiveIm's services.
+    /// </summary>
+    internal static void SetUrls(Dictionary<string, string> environment, int port)
     {
         var url = $"http://127.0.0.1:{port}";
         environment["ASPNETCORE_URLS"] = url;

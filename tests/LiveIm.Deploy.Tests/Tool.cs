@@ -17,13 +17,7 @@ internal sealed record Tool(int ExitCode, string Output, string Error)
         string name, string debianPackage, IEnumerable<string> args, string? workingDirectory = null,
         IReadOnlyDictionary<string, string?>? environment = null, TimeSpan? timeout = null)
     {
-        var psi = new ProcessStartInfo(ServerBinary.Find(name, debianPackage))
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = workingDirectory ?? Repo.Root,
-        };
+        var psi = new ProcessStartInfo(ServerBinary.Find(name, debianPackage)) { WorkingDirectory = workingDirectory ?? Repo.Root };
         foreach (var arg in args)
         {
             psi.ArgumentList.Add(arg);
@@ -41,20 +35,7 @@ internal sealed record Tool(int ExitCode, string Output, string Error)
             }
         }
 
-        using var process = Process.Start(psi)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(60));
-        try
-        {
-            await process.WaitForExitAsync(cts.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{name} {string.Join(' ', args)} did not finish in time");
-        }
-
-        return new Tool(process.ExitCode, await output, await error);
+        var run = await FinishedProcess.RunAsync(psi, timeout ?? TimeSpan.FromSeconds(60), _ => $"{name} {string.Join(' ', args)} did not finish in time");
+        return new Tool(run.ExitCode, run.Output, run.Error);
     }
 }

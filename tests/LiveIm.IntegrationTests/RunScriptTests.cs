@@ -63,33 +63,15 @@ public sealed class RunScriptTests
 
     private static async Task<(int ExitCode, string Output)> RunAsync(IReadOnlyDictionary<string, string> environment)
     {
-        var psi = new ProcessStartInfo("bash")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = ServiceProcess.RepositoryRoot,
-        };
+        var psi = new ProcessStartInfo("bash") { WorkingDirectory = ServiceProcess.RepositoryRoot };
         psi.ArgumentList.Add("run.sh");
         foreach (var (name, value) in environment)
         {
             psi.Environment[name] = value;
         }
 
-        using var process = Process.Start(psi)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException("run.sh did not stop within 60 s: it went past the port check. Output:\n" + await stdout + await stderr);
-        }
-
-        return (process.ExitCode, await stdout + await stderr);
+        var run = await FinishedProcess.RunAsync(psi, TimeSpan.FromSeconds(60),
+            printed => "run.sh did not stop within 60 s: it went past the port check. Output:\n" + printed);
+        return (run.ExitCode, run.Output + run.Error);
     }
 }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using LiveIm.Hosting.Configuration;
 using LiveIm.RoomGateway;
 using LiveIm.RoomService;
+using LiveIm.Testing;
 using Xunit;
 
 namespace LiveIm.IntegrationTests;
@@ -25,7 +26,7 @@ public sealed class StartupRefusalTests
 
     private static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(string dll, params (string Key, string? Value)[] settings)
     {
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var psi = new ProcessStartInfo("dotnet");
         psi.ArgumentList.Add(dll);
         foreach (var (key, value) in Good)
         {
@@ -37,21 +38,9 @@ public sealed class StartupRefusalTests
             psi.Environment[key] = value;
         }
 
-        using var process = Process.Start(psi)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{Path.GetFileName(dll)} did not exit: it started despite the bad settings\n{await stdout}");
-        }
-
-        return (process.ExitCode, await stdout, await stderr);
+        var run = await FinishedProcess.RunAsync(psi, TimeSpan.FromSeconds(60),
+            printed => $"{Path.GetFileName(dll)} did not exit: it started despite the bad settings\n{printed}");
+        return (run.ExitCode, run.Output, run.Error);
     }
 
     private static void AssertRefused((int ExitCode, string Stdout, string Stderr) run, string service, string expected)

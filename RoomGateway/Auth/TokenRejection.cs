@@ -9,7 +9,7 @@ namespace LiveIm.RoomGateway.Auth;
 /// </summary>
 public static class TokenRejection
 {
-    /// <summary>The reason for <paramref name="failure"/>, the validation error of the JWT bearer handler.</summary>
+    /// <summary>The reason for <paramref name="failure"/>, the validation error of the token handler (GatewayAuthentication.TokenCheck).</summary>
     public static string Reason(Exception? failure) => failure switch
     {
         null => "it carries no identity",

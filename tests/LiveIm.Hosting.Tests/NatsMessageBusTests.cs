@@ -224,7 +224,11 @@ public sealed class NatsMessageBusTests
             await publisher.Bus.PublishAsync(subject, "m"u8.ToArray());
         }
 
+        // Every publish has reached the server once the publisher's ping returns; the server queued them to the slow
+        // connection before its PONG to the slow connection's own ping, so once that returns every message has been
+        // read and either queued or dropped; releasing the handler earlier would let late arrivals find room.
         await publisher.Connection.PingAsync();
+        await slow.Connection.PingAsync();
         await Eventually.TrueAsync(() => slow.Bus.Dropped > 0, Wait, "the slow subscription drops");
         release.Release(sent);
         await Eventually.TrueAsync(() => handled + slow.Bus.Dropped == sent, Wait, "every message is either handled or counted as dropped");

@@ -1,6 +1,8 @@
 // LoadTest: the spike load runner. `spike` runs the spike scenarios (go-live, gift bursts, kills; docs/loadtest.md); `presence` measures presence's Redis cost; `fanout` measures LiveIm against a stock SignalR hub and a raw WebSocket ceiling
 // (docs/loadtest.md); `service` measures calls through gateway, NATS, RoomService and Redis, for one checkout or two side by side;
+// `scale` proves the capacity model's shape; `nats` measures what one nats-server routes per core; `model` prints the capacity model;
 // `serve-signalr` and `serve-raw` are the fan-out's two other servers, started by `fanout` as child processes.
+using LiveIm.LoadTest.Bus;
 using LiveIm.LoadTest.Fanout;
 using LiveIm.LoadTest.Model;
 using LiveIm.LoadTest.Presence;
@@ -16,6 +18,7 @@ return args.FirstOrDefault() switch
     PresenceCommand.Name => await PresenceCommand.RunAsync(args[1..]),
     ServiceCommand.Name => await ServiceCommand.RunAsync(args[1..]),
     ScaleCommand.Name => await ScaleCommand.RunAsync(args[1..]),
+    NatsBenchCommand.Name => await NatsBenchCommand.RunAsync(args[1..]),
     ModelCommand.Name => ModelCommand.Run(args[1..]),
     ServerCommand.SignalR or ServerCommand.Raw => await ServerCommand.RunAsync(args),
     null or "-h" or "--help" => Usage(0),
@@ -36,6 +39,7 @@ static int Usage(int code, string? error = null)
     Console.WriteLine("  presence what presence reports and online broadcasts cost Redis (presence --help)");
     Console.WriteLine("  service  chat and gift calls/s through gateway, NATS, RoomService and Redis; one checkout or two (service --help)");
     Console.WriteLine("  scale    one room over 1..N gateways: bus copies, RoomService and Redis cost per event (scale --help)");
+    Console.WriteLine("  nats     what one nats-server routes per core with LiveIm's bus traffic, for the model (nats --help)");
     Console.WriteLine("  model    the capacity model from measured figures (model --help; docs/capacity.md)");
     return code;
 }

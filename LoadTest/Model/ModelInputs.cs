@@ -40,7 +40,10 @@ public sealed class ModelInputs
     /// <summary>Bytes on the wire per delivered event (frames, WebSocket and SignalR framing; not TCP/TLS).</summary>
     public const string WireBytesPerDelivery = "wire.bytesPerDelivery";
 
-    /// <summary>Messages a NATS server routes per second per core.</summary>
+    /// <summary>
+    /// Messages (in + out, as /varz counts them) a NATS server routes per second of its own CPU, with LiveIm's traffic
+    /// (LoadTest nats: chat sends as request, reply and room event, room events fanned out to the gateways).
+    /// </summary>
     public const string NatsMessagesPerSecondPerCore = "nats.messagesPerSecondPerCore";
 
     /// <summary>Every key a file may hold, with the command that measures it when it is missing.</summary>
@@ -55,7 +58,7 @@ public sealed class ModelInputs
         [RedisCpuMicrosPerCommand] = "dotnet run -c Release --project LoadTest -- scale --json scale.json",
         [PresenceCommandsPerCall] = "dotnet run -c Release --project LoadTest -- presence --rooms 100 --gateways 10 --viewers-per-room 10000 --seconds 10",
         [WireBytesPerDelivery] = "dotnet run -c Release --project LoadTest -- scale --json scale.json",
-        [NatsMessagesPerSecondPerCore] = "no LoadTest command measures it yet (a NATS throughput run, e.g. the nats CLI's bench, on the NATS hosts)",
+        [NatsMessagesPerSecondPerCore] = "dotnet run -c Release --project LoadTest -- nats --json nats.json",
     };
 
     private readonly Dictionary<string, Figure> _figures = new(StringComparer.Ordinal);

@@ -14,6 +14,7 @@ public sealed partial class RoomClient
     private static readonly HttpClient s_http = new() { Timeout = TimeSpan.FromSeconds(10) };
 
     private volatile Uri _gateway;
+    private volatile string? _gatewayId; // from the last assignment answer; null when the gateway was configured
     private volatile bool _stopped;
     private HubConnection? _retiring;
     private int _reconnecting;
@@ -98,6 +99,14 @@ public sealed partial class RoomClient
     {
         await Task.Delay(delay).ConfigureAwait(false);
         Exception? failure = null;
+        // Gateways this move could not use: after a drop the old one (a crashed gateway's load report stays fresh for
+        // seconds), then each one a connect or join failed on. Assignment passes over them while it has others.
+        var avoid = new List<string>();
+        if (dropReason is not null && _gatewayId is { } dropped)
+        {
+            avoid.Add(dropped);
+        }
+
         for (var attempt = 0; attempt < MoveAttempts && !_stopped; attempt++)
         {
             if (attempt > 0)
@@ -106,9 +115,10 @@ public sealed partial class RoomClient
             }
 
             HubConnection? next = null;
+            string? nextId = null;
             try
             {
-                var gateway = await NextGatewayAsync().ConfigureAwait(false);
+                (var gateway, nextId) = await NextGatewayAsync(avoid).ConfigureAwait(false);
                 next = Create(gateway);
                 await StartAsync(next, CancellationToken.None).ConfigureAwait(false);
                 if (_roomId is { } roomId)
@@ -124,6 +134,7 @@ public sealed partial class RoomClient
 
                 _connection = next;
                 _gateway = gateway;
+                _gatewayId = nextId;
                 await from.DisposeAsync().ConfigureAwait(false);
                 Volatile.Write(ref _retiring, null);
                 Volatile.Write(ref _reconnecting, 0);
@@ -134,6 +145,11 @@ public sealed partial class RoomClient
                 or InvalidOperationException or TaskCanceledException or KeyNotFoundException)
             {
                 failure = ex;
+                if (nextId is not null && !avoid.Contains(nextId) && avoid.Count < 8)
+                {
+                    avoid.Add(nextId);
+                }
+
                 if (next is not null)
                 {
                     await next.DisposeAsync().ConfigureAwait(false);
@@ -150,17 +166,26 @@ public sealed partial class RoomClient
         }
     }
 
-    // RoomService's assignment endpoint when configured; else another gateway of the configured list; else the same.
-    private async Task<Uri> NextGatewayAsync()
+    // RoomService's assignment endpoint when configured (passing over the gateways in avoid while it has others);
+    // else another gateway of the configured list; else the same. The id is the assignment's (null otherwise).
+    private async Task<(Uri Url, string? Id)> NextGatewayAsync(IReadOnlyList<string> avoid)
     {
         if (_options.RoomServiceUrl is { } roomService)
         {
-            var query = _roomId is { } roomId ? "?roomId=" + Uri.EscapeDataString(roomId) : "";
-            var answer = await s_http.GetFromJsonAsync<JsonElement>(new Uri(roomService, "/api/gateways/assign" + query)).ConfigureAwait(false);
-            return new Uri(answer.GetProperty("url").GetString()!, UriKind.Absolute);
+            var query = new List<string>(avoid.Count + 1);
+            if (_roomId is { } roomId)
+            {
+                query.Add("roomId=" + Uri.EscapeDataString(roomId));
+            }
+
+            query.AddRange(avoid.Select(id => "avoid=" + Uri.EscapeDataString(id)));
+            var path = "/api/gateways/assign" + (query.Count > 0 ? "?" + string.Join('&', query) : "");
+            var answer = await s_http.GetFromJsonAsync<JsonElement>(new Uri(roomService, path)).ConfigureAwait(false);
+            var id = answer.TryGetProperty("gatewayId", out var g) && g.ValueKind == JsonValueKind.String ? g.GetString() : null;
+            return (new Uri(answer.GetProperty("url").GetString()!, UriKind.Absolute), id);
         }
 
         var others = (_options.Gateways ?? []).Where(g => g != _gateway).ToList();
-        return others.Count > 0 ? others[Random.Shared.Next(others.Count)] : _gateway;
+        return (others.Count > 0 ? others[Random.Shared.Next(others.Count)] : _gateway, null);
     }
 }

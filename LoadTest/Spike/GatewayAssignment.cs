@@ -22,33 +22,46 @@ internal sealed class GatewayAssignment : IDisposable
     /// <summary>The gateway's base URL, or the failure as a response (<c>assign_unavailable</c>, <c>assign_timeout</c>, <c>not_loopback</c>, …).</summary>
     public async Task<(Uri? Url, Response? Failure, TimeSpan? RetryAfter)> AssignAsync(string roomId, CancellationToken cancellationToken)
     {
+        var (url, _, failure, retry) = await AssignAvoidingAsync(roomId, [], cancellationToken).ConfigureAwait(false);
+        return (url, failure, retry);
+    }
+
+    /// <summary>
+    /// As <see cref="AssignAsync"/>, passing over the gateways in <paramref name="avoid"/> (ids the viewer could not
+    /// reach) while assignment has others, as LiveIm's clients do; also answers the chosen gateway's id.
+    /// </summary>
+    public async Task<(Uri? Url, string? GatewayId, Response? Failure, TimeSpan? RetryAfter)> AssignAvoidingAsync(
+        string roomId, IReadOnlyList<string> avoid, CancellationToken cancellationToken)
+    {
         try
         {
-            using var response = await _http.GetAsync(new Uri(_roomService, $"/api/gateways/assign?roomId={Uri.EscapeDataString(roomId)}"), cancellationToken).ConfigureAwait(false);
+            var query = $"/api/gateways/assign?roomId={Uri.EscapeDataString(roomId)}" + string.Concat(avoid.Select(id => "&avoid=" + Uri.EscapeDataString(id)));
+            using var response = await _http.GetAsync(new Uri(_roomService, query), cancellationToken).ConfigureAwait(false);
             var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
             if (response.StatusCode != HttpStatusCode.OK)
             {
                 var code = TryCode(body) ?? $"http_{(int)response.StatusCode}";
                 var retry = response.Headers.RetryAfter?.Delta;
-                return (null, Response.Fail("assign_" + code, Trim(body)), retry);
+                return (null, null, Response.Fail("assign_" + code, Trim(body)), retry);
             }
 
             using var json = JsonDocument.Parse(body);
             var url = json.RootElement.TryGetProperty("url", out var u) && u.ValueKind == JsonValueKind.String && Uri.TryCreate(u.GetString(), UriKind.Absolute, out var parsed) ? parsed : null;
             if (url is null)
             {
-                return (null, Response.Fail("assign_bad_answer", Trim(body)), null);
+                return (null, null, Response.Fail("assign_bad_answer", Trim(body)), null);
             }
 
-            return Loopback.IsLoopback(url) ? (url, null, null) : (null, Response.Fail("not_loopback", $"assignment handed {url}"), null);
+            var id = json.RootElement.TryGetProperty("gatewayId", out var g) && g.ValueKind == JsonValueKind.String ? g.GetString() : null;
+            return Loopback.IsLoopback(url) ? (url, id, null, null) : (null, null, Response.Fail("not_loopback", $"assignment handed {url}"), null);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            return (null, Response.Fail("assign_timeout", "no answer within 5 s"), null);
+            return (null, null, Response.Fail("assign_timeout", "no answer within 5 s"), null);
         }
         catch (Exception ex) when (ex is HttpRequestException or JsonException)
         {
-            return (null, Response.Fail("assign_" + ErrorCodes.From(ex), ex.Message), null);
+            return (null, null, Response.Fail("assign_" + ErrorCodes.From(ex), ex.Message), null);
         }
     }
 

@@ -62,6 +62,9 @@ internal sealed class SpikeViewer : IReceiverObserver
     /// <summary>The gateway its current connection is on.</summary>
     public Uri? Gateway { get; private set; }
 
+    /// <summary>The id assignment gave for <see cref="Gateway"/> (what a rejoin asks assignment to pass over).</summary>
+    public string? GatewayId { get; private set; }
+
     /// <summary>True while it has a joined, open connection.</summary>
     public bool IsConnected => _current is { IsLive: true };
 
@@ -116,13 +119,14 @@ internal sealed class SpikeViewer : IReceiverObserver
     }
 
     /// <summary>Makes <paramref name="connection"/> the current one (it has joined); returns the previous one.</summary>
-    public ReceiverConnection? Promote(ReceiverConnection connection, Uri gateway)
+    public ReceiverConnection? Promote(ReceiverConnection connection, Uri gateway, string? gatewayId)
     {
         lock (_gate)
         {
             var previous = _current;
             _current = connection;
             Gateway = gateway;
+            GatewayId = gatewayId;
             return previous;
         }
     }

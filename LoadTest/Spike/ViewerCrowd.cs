@@ -168,12 +168,20 @@ internal sealed class ViewerCrowd : IDisposable
 
     private async Task<bool> JoinAsync(ScenarioContext context, SpikeViewer viewer, string step, CancellationToken token)
     {
+        // As LiveIm's clients do: a rejoin asks assignment to pass over the gateway it lost and each one it then
+        // failed to reach (a crashed gateway's load report stays fresh for seconds after it died).
+        var avoid = new List<string>();
+        if (step == "rejoin" && viewer.GatewayId is { } lost)
+        {
+            avoid.Add(lost);
+        }
+
         for (var attempt = 1; attempt <= MaxAttempts; attempt++)
         {
             TimeSpan? retryAfter = null;
             var response = await Step.RunAsync(step, context, async () =>
             {
-                var (url, failure, hint) = await _assignment.AssignAsync(viewer.RoomId, token).ConfigureAwait(false);
+                var (url, gatewayId, failure, hint) = await _assignment.AssignAvoidingAsync(viewer.RoomId, avoid, token).ConfigureAwait(false);
                 if (url is null)
                 {
                     retryAfter = hint;
@@ -192,6 +200,11 @@ internal sealed class ViewerCrowd : IDisposable
 #pragma warning restore CA1031
                 {
                     viewer.Detach(connection);
+                    if (gatewayId is not null && !avoid.Contains(gatewayId) && avoid.Count < 8)
+                    {
+                        avoid.Add(gatewayId);
+                    }
+
                     retryAfter = ErrorCodes.RetryAfter(ex.Message);
                     return Response.Fail(ErrorCodes.From(ex), ex.Message);
                 }
@@ -202,7 +215,7 @@ internal sealed class ViewerCrowd : IDisposable
                     token.ThrowIfCancellationRequested();
                 }
 
-                viewer.Promote(connection, url);
+                viewer.Promote(connection, url, gatewayId);
                 return Response.Ok();
             }).ConfigureAwait(false);
 

@@ -30,6 +30,7 @@ public sealed class FanoutMetrics : IDisposable
     private long _busReceived;
     private long _reliableEarly;
     private long _gapRepairs;
+    private long _resumePages;
     private long _gapSkipped;
     private readonly Histogram<double> _publishToWrite;
 
@@ -51,6 +52,7 @@ public sealed class FanoutMetrics : IDisposable
         _meter.CreateObservableCounter("liveim.gateway.bus_received", () => Interlocked.Read(ref _busReceived), description: "Messages received from the bus on room subjects, before de-duplication");
         _meter.CreateObservableCounter("liveim.gateway.reliable_early", () => Interlocked.Read(ref _reliableEarly), description: "Reliable events that reached the gateway ahead of a lower seq and waited for it (the bus is not in seq order)");
         _meter.CreateObservableCounter("liveim.gateway.reliable_gap_repairs", () => Interlocked.Read(ref _gapRepairs), description: "History reads started because a reliable seq was missing for Fanout:ReorderWaitMs");
+        _meter.CreateObservableCounter("liveim.gateway.resume_pages", () => Interlocked.Read(ref _resumePages), description: "History pages read for joins whose resume was longer than one join reply carries (History:MaxReplay)");
         _meter.CreateObservableCounter("liveim.gateway.reliable_gap_skipped", () => Interlocked.Read(ref _gapSkipped), description: "Reliable seqs given up after Fanout:GapGiveUpMs (or gone from history); clients resume past them with lastSeq");
 
         // From RoomService's serverTs to the tick that writes the event: queueing on the bus, the tick's merge wait
@@ -134,6 +136,8 @@ public sealed class FanoutMetrics : IDisposable
     internal void ReliableEarly() => Interlocked.Increment(ref _reliableEarly);
 
     internal void ReliableGapRepair() => Interlocked.Increment(ref _gapRepairs);
+
+    internal void ResumePageRead() => Interlocked.Increment(ref _resumePages);
 
     internal void ReliableGapSkipped(long seqs) => Interlocked.Add(ref _gapSkipped, seqs);
 

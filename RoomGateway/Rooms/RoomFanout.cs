@@ -42,21 +42,10 @@ internal sealed class RoomFanout
     /// <summary>Writes <paramref name="events"/> (one tick, in order) as one frame, or several when it is too big for one.</summary>
     public void WriteTick(List<TickEvent> events)
     {
-        var start = 0;
-        while (start < events.Count)
+        foreach (var frame in FramePieces.Of(events, _options.MaxFrameBytes))
         {
-            var end = start;
-            var bytes = 0;
-            while (end < events.Count && (end == start || bytes + events[end].Json.Length <= _options.MaxFrameBytes))
-            {
-                bytes += events[end].Json.Length + 1;
-                end++;
-            }
-
-            var frame = start == 0 && end == events.Count ? events : events.GetRange(start, end - start);
             _metrics.Written(frame);
             WriteFrame(frame);
-            start = end;
         }
     }
 

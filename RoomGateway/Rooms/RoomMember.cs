@@ -97,13 +97,12 @@ public sealed class RoomMember : IThreadPoolWorkItem, IAsyncDisposable
 
     /// <summary>
     /// Sends <paramref name="history"/> then the held live events past <paramref name="seenSeq"/> (the highest seq
-    /// the connection has: its lastSeq or the history's last), as one frame, and goes live.
+    /// the connection has: its lastSeq or the history's last), as frames of at most
+    /// <see cref="FanoutOptions.MaxFrameBytes"/>, and goes live.
     /// </summary>
     public void CompleteHold(IReadOnlyList<TickEvent> history, long seenSeq)
     {
-        RoomFrame? frame = null;
-        RoomFrame? toWrite;
-        bool close;
+        Pending sent;
         lock (_gate)
         {
             var batch = new List<TickEvent>(history);
@@ -126,13 +125,101 @@ public sealed class RoomMember : IThreadPoolWorkItem, IAsyncDisposable
                 return;
             }
 
-            frame = RoomFrame.Build(batch);
-            EnqueueLocked(frame, out toWrite, out close);
+            sent = EnqueuePiecesLocked(batch);
         }
 
-        _metrics.Delivered(frame.Counts, 1, 1, frame.LengthIn(_format));
-        Continue(toWrite, close);
-        frame.Release();
+        Finish(sent);
+    }
+
+    /// <summary>
+    /// Sends one page of a resume that history answers in several (the join still holds live frames): the page's
+    /// events as frames of at most <see cref="FanoutOptions.MaxFrameBytes"/>. The caller waits for
+    /// <see cref="ResumeBacklog"/> to clear before it reads the next page, so a resume never queues more than a page.
+    /// </summary>
+    public void SendResumePage(List<TickEvent> page)
+    {
+        Pending sent;
+        lock (_gate)
+        {
+            if (page.Count == 0 || _closed)
+            {
+                return;
+            }
+
+            sent = EnqueuePiecesLocked(page);
+        }
+
+        Finish(sent);
+    }
+
+    /// <summary>
+    /// True while frames handed to this member are still on their way into the transport (what a resume paces its
+    /// pages on). Read by polling: a resume is rare, and a completion source per connection would cost every member
+    /// memory for it.
+    /// </summary>
+    public bool ResumeBacklog
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _writing && !_closed;
+            }
+        }
+    }
+
+    /// <summary>True once the member was closed or its connection failed: nothing more reaches it.</summary>
+    public bool IsClosed
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _closed;
+            }
+        }
+    }
+
+    // Frames enqueued under _gate whose writing (or closing) starts after the lock is left, as Offer's do.
+    private readonly record struct Pending(List<RoomFrame> Frames, RoomFrame? ToWrite, bool Close);
+
+    // Under _gate: builds each piece's frame and enqueues it (the first is handed back to be written when nothing is
+    // pending; the rest queue behind it).
+    private Pending EnqueuePiecesLocked(List<TickEvent> events)
+    {
+        var frames = new List<RoomFrame>(1);
+        RoomFrame? first = null;
+        var close = false;
+        foreach (var piece in FramePieces.Of(events, _options.MaxFrameBytes))
+        {
+            var frame = RoomFrame.Build(piece);
+            frames.Add(frame);
+            EnqueueLocked(frame, out var toWrite, out close);
+            first ??= toWrite;
+            if (close)
+            {
+                break;
+            }
+        }
+
+        return new Pending(frames, first, close);
+    }
+
+    private void Finish(Pending sent)
+    {
+        if (!sent.Close)
+        {
+            foreach (var frame in sent.Frames)
+            {
+                _metrics.Delivered(frame.Counts, 1, 1, frame.LengthIn(_format));
+            }
+        }
+
+        Continue(sent.ToWrite, sent.Close);
+        foreach (var frame in sent.Frames)
+        {
+            frame.Release();
+        }
     }
 
     /// <summary>

@@ -20,6 +20,15 @@ public sealed class RoomMembership
     private readonly FanoutMetrics _metrics;
     private readonly PresenceWrites _presence;
 
+    // A resume past what one join reply carries (History:MaxReplay, 1,000 events by default: a reply must stay well
+    // under NATS's 1 MB message limit) goes on in pages of this many, up to 60 pages: 60,000 reliable events, ten
+    // times the history a room keeps by default (History:MaxCount, 6,000: 30 s at the gift cap), so the bound only
+    // stops a resume against a history configured far larger.
+    private const int ResumePageSize = 1000;
+    private const int MaxResumePages = 60;
+    private const int ResumePollMs = 10;
+    private const int ResumeWriteWaitMs = 5000;
+
     public RoomMembership(
         RoomRegistry registry, RoomSubscriptions subscriptions, RoomServiceClient roomService, GatewayIdentity gateway, FanoutMetrics metrics,
         PresenceWrites presence)
@@ -86,6 +95,24 @@ public sealed class RoomMembership
 
             member.RoomId = roomId;
             var history = reply.Events.Select(TickEvent.FromHistory).ToList();
+            var recovered = reply.Recovered;
+            if (lastSeq is { } after && !recovered && ResumeIsCut(history, reply.Seq))
+            {
+                try
+                {
+                    var reached = false;
+                    (history, reached) = await ResumeRestAsync(member, roomId, history, reply.Seq, ct);
+                    recovered = reached && reply.Events.Count > 0 && TickEvent.FromHistory(reply.Events[0]).Seq == after + 1;
+                }
+                catch
+                {
+                    member.CancelHold();
+                    member.RoomId = null;
+                    await RemoveAsync(member, room);
+                    throw;
+                }
+            }
+
             // What this connection already has: the history just read, and with lastSeq what the client said it
             // holds (up to the room's seq: a lastSeq beyond it is not believed).
             var maxSeq = history.Count == 0 ? 0 : history.Max(e => e.Seq!.Value);
@@ -95,11 +122,61 @@ public sealed class RoomMembership
             _metrics.Joined();
             // The other gateways' live reports (each at most a quarter second behind its members, or an interval
             // for a gateway that cannot reach Redis) plus this gateway's members now, this one included.
-            return new JoinResult(roomId, reply.Seq, reply.Recovered, reply.OnlineElsewhere + room.Count, reply.ServerTime);
+            return new JoinResult(roomId, reply.Seq, recovered, reply.OnlineElsewhere + room.Count, reply.ServerTime);
         }
         finally
         {
             member.MembershipLock.Release();
+        }
+    }
+
+    // A resume that the join's reply cut at its size limit: its events end before the room's seq. The rest is read
+    // on either way; the resume is recovered when the events also start right after lastSeq (history had not
+    // trimmed any of the gap) and the pages reach the room's seq without a hole.
+    private static bool ResumeIsCut(List<TickEvent> history, long roomSeq) =>
+        history.Count > 0 && history[^1].Seq < roomSeq;
+
+    // Reads the rest of a cut resume from history, a page at a time, sending each page before reading the next and
+    // waiting (a bounded while) until the transport has taken it, so a reconnect storm of long resumes holds at
+    // most a page per connection; live frames stay held meanwhile. Returns the last page (for CompleteHold, which
+    // sends it with the held frames) and whether the pages reached the room's seq at the join without a hole.
+    private async Task<(List<TickEvent> Last, bool Recovered)> ResumeRestAsync(
+        RoomMember member, string roomId, List<TickEvent> page, long roomSeq, CancellationToken ct)
+    {
+        for (var pages = 1; pages < MaxResumePages; pages++)
+        {
+            var last = page[^1].Seq!.Value;
+            member.SendResumePage(page);
+            await WhenTakenAsync(member, ct);
+            if (member.IsClosed)
+            {
+                return ([], false);
+            }
+
+            var next = await _roomService.HistoryAsync(new HistoryRequest(roomId, last, ResumePageSize), ct);
+            page = next.Events.Select(TickEvent.FromHistory).Where(e => e.Seq <= roomSeq).ToList();
+            if (page.Count == 0 || page[0].Seq != last + 1)
+            {
+                return (page, false); // trimmed while we read: what is left is all history still has
+            }
+
+            _metrics.ResumePageRead();
+            if (page[^1].Seq == roomSeq)
+            {
+                return (page, true);
+            }
+        }
+
+        return (page, false);
+    }
+
+    // Polls until the member's frames are in the transport, at most ResumeWriteWaitMs: a client that does not read
+    // gets the next page anyway and, if it still does not read, meets the backlog limit like any slow consumer.
+    private static async Task WhenTakenAsync(RoomMember member, CancellationToken ct)
+    {
+        for (var waited = 0; member.ResumeBacklog && waited < ResumeWriteWaitMs; waited += ResumePollMs)
+        {
+            await Task.Delay(ResumePollMs, ct);
         }
     }
 

@@ -10,14 +10,24 @@ namespace LiveIm.RoomService.Assignment;
 /// <summary>
 /// <c>GET /api/gateways/assign?roomId=&lt;room&gt;</c>: which gateway a new client of the room should connect to,
 /// 200 <c>{url, gatewayId}</c> (<c>url</c> is the gateway's base URL; the hub is at <c>/hubs/room</c> below it). The
-/// room is optional (without it: the least-loaded gateway). Errors are <c>{error, message}</c>: 400
-/// <c>invalid_room</c>; 503 <c>unavailable</c> with <c>Retry-After</c> when no gateway is available (none reported,
-/// all draining) or Redis is unreachable. Public: a client asks before it has connected anywhere.
+/// room is optional (without it: the least-loaded gateway). <c>avoid=&lt;gatewayId&gt;</c> (up to
+/// <see cref="MaxAvoid"/>, repeated) names gateways the client just failed to reach: they are passed over while any
+/// other gateway is available (a crashed gateway's load report stays fresh for up to <c>Registry:TtlMs</c>, and
+/// without this its viewers would be sent back to it until then); only this request is affected, so a client cannot
+/// steer anybody else. Errors are <c>{error, message}</c>: 400 <c>invalid_room</c>, 400 <c>invalid_argument</c> (a
+/// malformed <c>avoid</c>); 503 <c>unavailable</c> with <c>Retry-After</c> when no gateway is available (none
+/// reported, all draining) or Redis is unreachable. Public: a client asks before it has connected anywhere.
 /// </summary>
 public static class AssignmentEndpoint
 {
     /// <summary>The path.</summary>
     public const string Path = "/api/gateways/assign";
+
+    /// <summary>Most <c>avoid</c> values one request may carry.</summary>
+    public const int MaxAvoid = 8;
+
+    /// <summary>Longest gateway id an <c>avoid</c> value may be.</summary>
+    public const int MaxGatewayIdLength = 200;
 
     /// <summary>The answer.</summary>
     public sealed record Assignment(string Url, string GatewayId);
@@ -36,6 +46,12 @@ public static class AssignmentEndpoint
                 }
             }
 
+            var avoid = context.Request.Query["avoid"];
+            if (avoid.Count > MaxAvoid || avoid.Any(id => string.IsNullOrEmpty(id) || id.Length > MaxGatewayIdLength))
+            {
+                return Error(context, StatusCodes.Status400BadRequest, ErrorCodes.InvalidArgument, $"avoid takes at most {MaxAvoid} gateway ids, each 1..{MaxGatewayIdLength} characters", null);
+            }
+
             var retry = options.Value.RetryAfterSeconds;
             try
             {
@@ -46,7 +62,13 @@ public static class AssignmentEndpoint
                 var candidates = reports
                     .Select(r => new GatewayCandidate(r, ledger.Pending(r), members.TryGetValue(r.Id, out var n) ? n : 0))
                     .ToList();
-                if (AssignmentPolicy.Choose(candidates, options.Value) is not { } chosen)
+                // The gateways the client could not reach go last: chosen only when nothing else is available (the
+                // client may have met a passing network fault; a gateway that is really gone fails it again).
+                var chosen = avoid.Count == 0
+                    ? AssignmentPolicy.Choose(candidates, options.Value)
+                    : AssignmentPolicy.Choose(candidates.FindAll(c => !avoid.Contains(c.Report.Id)), options.Value)
+                        ?? AssignmentPolicy.Choose(candidates, options.Value);
+                if (chosen is null)
                 {
                     var why = reports.Count == 0 ? "no gateway has reported" : $"all {reports.Count} gateways are draining";
                     return Error(context, StatusCodes.Status503ServiceUnavailable, ErrorCodes.Unavailable, $"no gateway available ({why}); retry later", retry);

@@ -97,6 +97,54 @@ public sealed class GatewayAssignmentTests
         Assert.Contains("draining", body, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_gateway_the_client_could_not_reach_is_passed_over_while_its_report_is_still_fresh()
+    {
+        await _cluster.ResetAsync();
+        await _cluster.ReportAsync(Report("gw-crashed", 0));
+        await _cluster.ReportAsync(Report("gw-alive", 1000));
+        await _cluster.ReportAsync(Report("gw-other", 2000));
+        await _cluster.PresenceAsync("lobby", "gw-crashed", 500);
+        Assert.Equal("gw-crashed", await AssignedAsync());
+        Assert.Equal("gw-alive", await AssignedAsync("?roomId=lobby&avoid=gw-crashed"));
+        Assert.Equal("gw-other", await AssignedAsync("?roomId=lobby&avoid=gw-crashed&avoid=gw-alive"));
+        Assert.Equal("gw-alive", await AssignedAsync("?avoid=gw-crashed&avoid=gw-gone-long-ago"));
+        Assert.Equal("gw-crashed", await AssignedAsync()); // nobody else's answer changed
+    }
+
+    [Fact]
+    public async Task An_avoided_gateway_is_still_answered_when_it_is_the_only_one_available()
+    {
+        await _cluster.ResetAsync();
+        await _cluster.ReportAsync(Report("gw-only", 0));
+        await _cluster.ReportAsync(Report("gw-leaving", 0, draining: true));
+        Assert.Equal("gw-only", await AssignedAsync("?roomId=lobby&avoid=gw-only"));
+    }
+
+    [Theory]
+    [InlineData("?roomId=lobby&avoid=")]
+    [InlineData("?avoid=a&avoid=b&avoid=c&avoid=d&avoid=e&avoid=f&avoid=g&avoid=h&avoid=i")]
+    [InlineData("?roomId=lobby&avoid=gw-a&avoid=")]
+    public async Task A_malformed_avoid_is_400_invalid_argument(string query)
+    {
+        await _cluster.ResetAsync();
+        await _cluster.ReportAsync(Report("gw-a", 0));
+        var (status, body, _) = await _cluster.AssignAsync(query);
+        Assert.Equal(400, status);
+        Assert.Contains("\"error\":\"invalid_argument\"", body, StringComparison.Ordinal);
+        Assert.Equal("gw-a", await AssignedAsync()); // the next request is answered as ever
+    }
+
+    [Fact]
+    public async Task An_avoid_value_longer_than_any_gateway_id_is_400_invalid_argument()
+    {
+        await _cluster.ResetAsync();
+        await _cluster.ReportAsync(Report("gw-a", 0));
+        var (status, body, _) = await _cluster.AssignAsync("?avoid=" + new string('x', 201));
+        Assert.Equal(400, status);
+        Assert.Contains("\"error\":\"invalid_argument\"", body, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("?roomId=")]
     [InlineData("?roomId=a.b")]

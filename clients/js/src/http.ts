@@ -95,9 +95,18 @@ function httpError(response: ResponseLike, body: string): LiveImError {
   return new LiveImError(code, message, { status: response.status, retryAfterMs: bodyRetry ?? headerRetry });
 }
 
-/** Asks RoomService which gateway to use for `roomId`. */
-export async function assignGateway(fetchFn: FetchLike, base: string, roomId: string | null, signal?: AbortSignal): Promise<GatewayAssignment> {
-  const query = roomId === null ? "" : "?roomId=" + encodeURIComponent(roomId);
+/**
+ * Asks RoomService which gateway to use for `roomId`, passing over the gateway ids in `avoid` (at most 8: gateways
+ * this client just failed to reach) while RoomService has others.
+ */
+export async function assignGateway(
+  fetchFn: FetchLike, base: string, roomId: string | null, signal?: AbortSignal, avoid: readonly string[] = [],
+): Promise<GatewayAssignment> {
+  const params = [
+    ...(roomId === null ? [] : ["roomId=" + encodeURIComponent(roomId)]),
+    ...avoid.filter((id) => id.length > 0 && id.length <= 200).slice(0, 8).map((id) => "avoid=" + encodeURIComponent(id)),
+  ];
+  const query = params.length === 0 ? "" : "?" + params.join("&");
   const answer = await getJson(fetchFn, serviceUrl(base, "/api/gateways/assign" + query), signal);
   if (typeof answer !== "object" || answer === null) {
     throw new LiveImError("protocol", "the assignment answer is not an object");

@@ -187,7 +187,7 @@ export class LiveImRoom {
   private everJoined = false;
   private moving = false;
   private wake: (() => void) | null = null;
-  private readonly avoid = new Map<string, number>();
+  private readonly avoid = new Map<string, { until: number; gatewayId: string }>(); // by gateway URL
 
   private readonly seqs = new SeqWindow();
   private floor = 0;
@@ -542,7 +542,7 @@ export class LiveImRoom {
         }
 
         if (gateway !== null) {
-          this.avoid.set(gateway.url, Date.now() + this.avoidMs());
+          this.avoidGateway(gateway);
         }
 
         this.log("info", `connecting to room ${this.roomId} failed (${e.code}): ${e.message}`);
@@ -558,16 +558,20 @@ export class LiveImRoom {
 
   // Assignment, except the very first connection when the app named a gateway. A gateway that just failed is not
   // taken again while its avoid window lasts: after a crash the registry hands it out until its last load report
-  // expires (6 s by default), and connecting to a dead address only costs time (and a browser console error). Asked
-  // again every 0.5-1 s meanwhile; when the window ends, whatever assignment says goes.
+  // expires (6 s by default), and connecting to a dead address only costs time (and a browser console error). The
+  // request names the avoided gateways (`avoid=`), so RoomService answers another one at once when it has one; an
+  // avoided gateway answered anyway (it is the only one) is asked about again every 0.5-1 s; when the window ends,
+  // whatever assignment says goes.
   private async pickGateway(attempt: number): Promise<GatewayAssignment> {
     if (!this.everJoined && attempt === 0 && this.options.gatewayUrl) {
       return { url: this.options.gatewayUrl, gatewayId: "" };
     }
 
     for (;;) {
-      const assigned = await assignGateway(this.fetchFn, this.options.serviceUrl, this.roomId);
-      const until = this.avoid.get(assigned.url);
+      const now = Date.now();
+      const avoided = [...this.avoid.values()].filter((a) => a.until >= now && a.gatewayId !== "").map((a) => a.gatewayId);
+      const assigned = await assignGateway(this.fetchFn, this.options.serviceUrl, this.roomId, undefined, avoided);
+      const until = this.avoid.get(assigned.url)?.until;
       if (until === undefined || until < Date.now()) {
         return assigned;
       }
@@ -577,6 +581,17 @@ export class LiveImRoom {
         throw new LiveImError("closed", "closed: the room was closed");
       }
     }
+  }
+
+  private avoidGateway(gateway: GatewayAssignment): void {
+    const now = Date.now();
+    for (const [url, a] of this.avoid) {
+      if (a.until < now) {
+        this.avoid.delete(url);
+      }
+    }
+
+    this.avoid.set(gateway.url, { until: now + this.avoidMs(), gatewayId: gateway.gatewayId });
   }
 
   private avoidMs(): number {
@@ -706,7 +721,7 @@ export class LiveImRoom {
     this.log("info", `connection to ${this.gateway?.url ?? "?"} closed (${reason}); reconnecting`);
     // A close message means the gateway is alive and said why; a connection that just broke may mean it died.
     if (this.gateway !== null && e === null) {
-      this.avoid.set(this.gateway.url, Date.now() + this.avoidMs());
+      this.avoidGateway(this.gateway);
     }
 
     // A flood close means slow down: the first attempt waits a few seconds instead of a fraction of one.

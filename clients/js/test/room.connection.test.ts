@@ -360,3 +360,20 @@ test("after a crash the gateway that failed is not taken again at once while ass
   assert.equal(room.roomState.gatewayId, "gw2");
   await room.close();
 });
+
+test("after a crash the assignment request names the gateway that failed, so RoomService can answer another one at once", async () => {
+  const { room, gw1, gw2, http } = setup({ failedGatewayAvoidMs: 5_000 });
+  await room.start();
+  http.assign((url) => {
+    const avoided = url.searchParams.getAll("avoid");
+    return json(200, avoided.includes("gw1") ? { url: gw2.url, gatewayId: "gw2" } : { url: gw1.url, gatewayId: "gw1" });
+  });
+
+  gw1.last.drop();
+  await eventually(() => room.state === "connected" && room.roomState.gatewayId === "gw2", "reconnected to gw2");
+
+  assert.equal(gw1.hubs.length, 1);
+  assert.equal(http.count("/api/gateways/assign"), 2); // the start, then one answer: no request set aside
+  assert.match(http.urls[1]!, /\/api\/gateways\/assign\?roomId=r1&avoid=gw1$/);
+  await room.close();
+});

@@ -1,0 +1,136 @@
+using LiveIm.Client;
+using Xunit;
+
+namespace LiveIm.IntegrationTests;
+
+/// <summary>
+/// <see cref="LiveImCluster"/> with a small history (<c>History:MaxCount</c> 40), small join replies
+/// (<c>History:MaxReplay</c> 10) and small frames (<c>Fanout:MaxFrameBytes</c> 1 KB), so a resume that needs several
+/// history pages and frames takes a few dozen gifts instead of thousands.
+/// </summary>
+public sealed class ResumePagingCluster : LiveImCluster
+{
+    public const int MaxCount = 40;
+    public const int MaxReplay = 10;
+    public const int MaxFrameBytes = 1024;
+
+    public ResumePagingCluster()
+        : base(new Dictionary<string, string?>(LimitsOutOfTheWay)
+        {
+            ["History:MaxCount"] = MaxCount.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["History:MaxReplay"] = MaxReplay.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Fanout:MaxFrameBytes"] = MaxFrameBytes.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Limits:UserGiftPerSecond"] = "100000",
+            ["Limits:UserGiftBurst"] = "100000",
+        })
+    {
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class ResumePagingCollection : ICollectionFixture<ResumePagingCluster>
+{
+    public const string Name = "resume-paging";
+}
+
+/// <summary>
+/// A resume longer than one join reply carries is read on from history a page at a time and is never cut short: the
+/// viewer gets every missed gift once, in order, then the live ones, in frames no bigger than the frame bound; a gap
+/// that history has trimmed says <c>recovered: false</c> and still delivers everything history holds.
+/// </summary>
+[Collection(ResumePagingCollection.Name)]
+public sealed class ResumePagingTests
+{
+    private readonly ResumePagingCluster _cluster;
+
+    public ResumePagingTests(ResumePagingCluster cluster) => _cluster = cluster;
+
+    private static string NewRoom() => "rp-" + Guid.NewGuid().ToString("N")[..10];
+
+    [Fact]
+    public async Task A_resume_longer_than_one_reply_gets_every_missed_gift_once_in_order_in_bounded_frames_then_live_ones()
+    {
+        var (room, fan, lastSeq) = await ViewerLeavesAsync();
+        await using var _ = fan;
+        var missed = await SendGiftsAsync(fan, 25, "long-away"); // 2.5 join replies' worth, within history
+
+        await using var back = await _cluster.ConnectAsync(0);
+        var after = new EventCollector(back);
+        var join = await back.ResumeAsync(room, lastSeq);
+        var live = await fan.SendGiftAsync("heart", 1, "live-after-long");
+        await after.WaitForAsync(e => e.Any(x => x.Seq == live.Seq), "the live gift after the missed ones");
+
+        Assert.True(join.Recovered);
+        Assert.Equal(missed[^1], join.Seq);
+        Assert.Equal(missed.Append(live.Seq).ToArray(), after.OfType("gift").Select(g => g.Seq!.Value).ToArray());
+        // A gift event is 250-330 bytes of JSON: more than 4 of them pass the 1 KB frame bound.
+        Assert.True(after.Frames.Count >= missed.Count / 4, $"frames {string.Join(",", after.Frames)}");
+        Assert.All(after.Frames, n => Assert.InRange(n, 1, 4));
+    }
+
+    [Fact]
+    public async Task A_resume_past_what_history_still_holds_says_not_recovered_and_gets_all_it_holds_in_order()
+    {
+        var (room, fan, lastSeq) = await ViewerLeavesAsync();
+        await using var _ = fan;
+        var missed = await SendGiftsAsync(fan, ResumePagingCluster.MaxCount + 15, "too-long-away");
+
+        await using var back = await _cluster.ConnectAsync(0);
+        var after = new EventCollector(back);
+        var join = await back.ResumeAsync(room, lastSeq);
+        var live = await fan.SendGiftAsync("heart", 1, "live-after-trim");
+        await after.WaitForAsync(e => e.Any(x => x.Seq == live.Seq), "the live gift after what history held");
+
+        Assert.False(join.Recovered);
+        Assert.Equal(missed[^1], join.Seq);
+        var kept = missed.TakeLast(ResumePagingCluster.MaxCount).Append(live.Seq).ToArray();
+        Assert.Equal(kept, after.OfType("gift").Select(g => g.Seq!.Value).ToArray());
+    }
+
+    [Fact]
+    public async Task A_resume_that_fits_one_reply_needs_no_page_and_a_lastSeq_at_the_rooms_seq_gets_nothing_again()
+    {
+        var (room, fan, lastSeq) = await ViewerLeavesAsync();
+        await using var _ = fan;
+        var missed = await SendGiftsAsync(fan, ResumePagingCluster.MaxReplay, "short-away");
+
+        await using var back = await _cluster.ConnectAsync(0);
+        var after = new EventCollector(back);
+        var join = await back.ResumeAsync(room, lastSeq);
+        Assert.True(join.Recovered);
+        await after.WaitForAsync(e => e.Count(x => x.Type == "gift") == missed.Count, "the missed gifts");
+
+        await using var current = await _cluster.ConnectAsync(1);
+        var none = new EventCollector(current);
+        var again = await current.ResumeAsync(room, missed[^1]);
+        var live = await fan.SendGiftAsync("heart", 1, "live-at-seq");
+        await none.WaitForAsync(e => e.Any(x => x.Seq == live.Seq), "the live gift");
+        Assert.True(again.Recovered);
+        Assert.Equal(new[] { live.Seq }, none.OfType("gift").Select(g => g.Seq!.Value).ToArray());
+    }
+
+    // A viewer who saw three gifts drops; the sender stays. Returns the room, the sender and the viewer's lastSeq.
+    private async Task<(string Room, RoomClient Fan, long LastSeq)> ViewerLeavesAsync()
+    {
+        var room = NewRoom();
+        var fan = await _cluster.ConnectAsync(1, _cluster.Token("fan-" + Guid.NewGuid().ToString("N")[..6]));
+        await fan.JoinRoomAsync(room);
+        await using var viewer = await _cluster.ConnectAsync(0);
+        var before = new EventCollector(viewer);
+        await viewer.JoinRoomAsync(room);
+        await SendGiftsAsync(fan, 3, "before");
+        await before.WaitForAsync(e => e.Count(x => x.Type == "gift") == 3, "three gifts before the drop");
+        return (room, fan, viewer.LastSeq);
+    }
+
+    private static async Task<List<long>> SendGiftsAsync(RoomClient fan, int count, string prefix)
+    {
+        var seqs = new List<long>(count);
+        for (var i = 0; i < count; i++)
+        {
+            seqs.Add((await fan.SendGiftAsync("heart", 1, $"{prefix}-{i}")).Seq);
+        }
+
+        return seqs;
+    }
+}

@@ -13,7 +13,7 @@ internal sealed class GatewayAssignment : IDisposable
     public GatewayAssignment(Uri roomService)
     {
         _roomService = roomService;
-        _http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 64, PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
+        _http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 1024, PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
         {
             Timeout = TimeSpan.FromSeconds(5),
         };

@@ -31,6 +31,8 @@ public sealed class FanoutMetrics : IDisposable
     private long _reliableEarly;
     private long _gapRepairs;
     private long _resumePages;
+    private long _resumesFromMemory;
+    private long _resumeEventsFromMemory;
     private long _gapSkipped;
     private readonly Histogram<double> _publishToWrite;
 
@@ -52,6 +54,8 @@ public sealed class FanoutMetrics : IDisposable
         _meter.CreateObservableCounter("liveim.gateway.bus_received", () => Interlocked.Read(ref _busReceived), description: "Messages received from the bus on room subjects, before de-duplication");
         _meter.CreateObservableCounter("liveim.gateway.reliable_early", () => Interlocked.Read(ref _reliableEarly), description: "Reliable events that reached the gateway ahead of a lower seq and waited for it (the bus is not in seq order)");
         _meter.CreateObservableCounter("liveim.gateway.reliable_gap_repairs", () => Interlocked.Read(ref _gapRepairs), description: "History reads started because a reliable seq was missing for Fanout:ReorderWaitMs");
+        _meter.CreateObservableCounter("liveim.gateway.resumes_from_memory", () => Interlocked.Read(ref _resumesFromMemory), description: "Resuming joins whose missed reliable events came from the room's memory on this gateway (RoomService asked only for what came after)");
+        _meter.CreateObservableCounter("liveim.gateway.resume_events_from_memory", () => Interlocked.Read(ref _resumeEventsFromMemory), description: "Reliable events resuming joins got from the room's memory on this gateway instead of from history");
         _meter.CreateObservableCounter("liveim.gateway.resume_pages", () => Interlocked.Read(ref _resumePages), description: "History pages read for joins whose resume was longer than one join reply carries (History:MaxReplay)");
         _meter.CreateObservableCounter("liveim.gateway.reliable_gap_skipped", () => Interlocked.Read(ref _gapSkipped), description: "Reliable seqs given up after Fanout:GapGiveUpMs (or gone from history); clients resume past them with lastSeq");
 
@@ -138,6 +142,12 @@ public sealed class FanoutMetrics : IDisposable
     internal void ReliableGapRepair() => Interlocked.Increment(ref _gapRepairs);
 
     internal void ResumePageRead() => Interlocked.Increment(ref _resumePages);
+
+    internal void ResumedFromMemory(int events)
+    {
+        Interlocked.Increment(ref _resumesFromMemory);
+        Interlocked.Add(ref _resumeEventsFromMemory, events);
+    }
 
     internal void ReliableGapSkipped(long seqs) => Interlocked.Add(ref _gapSkipped, seqs);
 

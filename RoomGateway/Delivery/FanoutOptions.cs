@@ -90,6 +90,17 @@ public sealed class FanoutOptions
     /// </summary>
     public int GapGiveUpMs { get; set; } = 5000;
 
+    /// <summary>
+    /// Reliable events each room keeps in memory for viewers who resume on this gateway (RecentReliable): 6,000 is
+    /// 30 s of a room at its gift cap (Limits:RoomGiftsPerSecond, 200), as much as RoomService's history keeps
+    /// (History:MaxCount), ~1.8 MB for such a room and next to nothing for a quiet one. 0 turns it off (every resume
+    /// reads history).
+    /// </summary>
+    public int ResumeBufferEvents { get; set; } = 6000;
+
+    /// <summary>How long a room keeps a reliable event in that memory: a resume after longer reads history.</summary>
+    public int ResumeBufferSeconds { get; set; } = 60;
+
     /// <summary>Checks the values; throws with the setting's name when one is out of range.</summary>
     public void Validate()
     {
@@ -107,6 +118,8 @@ public sealed class FanoutOptions
         Check(ParallelFanoutThreshold >= 1, nameof(ParallelFanoutThreshold), ">= 1");
         Check(ReorderWaitMs is >= 1 and <= 10_000, nameof(ReorderWaitMs), "1..10000");
         Check(GapGiveUpMs >= ReorderWaitMs && GapGiveUpMs <= 60_000, nameof(GapGiveUpMs), "ReorderWaitMs..60000");
+        Check(ResumeBufferEvents is >= 0 and <= 100_000, nameof(ResumeBufferEvents), "0..100000");
+        Check(ResumeBufferSeconds is >= 1 and <= 3600, nameof(ResumeBufferSeconds), "1..3600");
     }
 
     private static void Check(bool ok, string name, string range)

@@ -31,6 +31,7 @@ public sealed class LocalRoom : IDisposable
     private readonly Timer _gapTimer;
     private readonly Action<object?> _flushCallback;
     private readonly ReliableOrder _order = new();
+    private readonly RecentReliable _recent;
     private readonly List<TickEvent> _released = new();
     private readonly PendingTick _pending = new();
     private bool _flushScheduled;
@@ -54,6 +55,7 @@ public sealed class LocalRoom : IDisposable
         _metrics = metrics;
         _policy = policy;
         _fanout = new RoomFanout(_members, options, metrics);
+        _recent = new RecentReliable(options.ResumeBufferEvents, options.ResumeBufferSeconds);
         _flushCallback = _ => Flush();
         _timer = new Timer(static state => ((LocalRoom)state!).Flush(), this, Timeout.Infinite, Timeout.Infinite);
         _gapTimer = new Timer(static state => ((LocalRoom)state!).OnGapTimer(), this, Timeout.Infinite, Timeout.Infinite);
@@ -152,8 +154,27 @@ public sealed class LocalRoom : IDisposable
     {
         lock (_pendingGate)
         {
+            if (!_order.HasBaseline)
+            {
+                _recent.Start(seq);
+            }
+
             _order.SetBaseline(seq, _released);
             ReleaseLocked();
+        }
+    }
+
+    /// <summary>
+    /// The reliable events after <paramref name="lastSeq"/> from the room's memory of its latest ones
+    /// (<see cref="RecentReliable"/>), when it holds every one of them, with the last seq it holds: a resume then asks
+    /// RoomService only for what came after that. False when the memory does not reach back to lastSeq + 1 (or
+    /// lastSeq is beyond what this gateway has seen).
+    /// </summary>
+    public bool TryRecentAfter(long lastSeq, out List<TickEvent> events, out long lastHeld)
+    {
+        lock (_pendingGate)
+        {
+            return _recent.TryAfter(lastSeq, Environment.TickCount64, out events, out lastHeld);
         }
     }
 
@@ -286,9 +307,11 @@ public sealed class LocalRoom : IDisposable
     {
         if (_released.Count > 0)
         {
+            var now = Environment.TickCount64;
             foreach (var e in _released)
             {
                 _pending.Add(e);
+                _recent.Append(e, now);
             }
 
             _released.Clear();

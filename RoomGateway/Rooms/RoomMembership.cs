@@ -61,11 +61,22 @@ public sealed class RoomMembership
             // when nothing wrote it for a quarter second (else it is written by the presence reporter shortly).
             var count = room.Count;
             long? localOnline = count > 0 && _presence.TryClaimJoinWrite(roomId) ? count : null;
+            // A resume the room's memory of its latest reliable events covers (the usual case when viewers move here
+            // from a gateway that died or drained) takes those from memory and asks RoomService only for what came
+            // after them; held live frames and the floor below de-duplicate the overlap either way.
+            List<TickEvent> recent = [];
+            var askAfter = lastSeq;
+            if (lastSeq is { } resumeAfter && !fresh && room.TryRecentAfter(resumeAfter, out recent, out var lastHeld))
+            {
+                askAfter = lastHeld;
+                _metrics.ResumedFromMemory(recent.Count);
+            }
+
             JoinReply reply;
             try
             {
                 var from = member.Identity.IsAnonymous ? null : member.Identity.SenderIn(roomId);
-                reply = await _roomService.JoinAsync(new JoinRequest(roomId, lastSeq, _gateway.Id, from, localOnline), ct);
+                reply = await _roomService.JoinAsync(new JoinRequest(roomId, askAfter, _gateway.Id, from, localOnline), ct);
                 if (fresh)
                 {
                     room.SetBaseline(reply.Seq);
@@ -96,13 +107,19 @@ public sealed class RoomMembership
             member.RoomId = roomId;
             var history = reply.Events.Select(TickEvent.FromHistory).ToList();
             var recovered = reply.Recovered;
-            if (lastSeq is { } after && !recovered && ResumeIsCut(history, reply.Seq))
+            if (recent.Count > 0)
+            {
+                history.InsertRange(0, recent);
+            }
+
+            if (askAfter is { } after && !recovered && ResumeIsCut(history, reply.Seq))
             {
                 try
                 {
+                    var whole = IsRunFrom(history, lastSeq + 1 ?? 0);
                     var reached = false;
                     (history, reached) = await ResumeRestAsync(member, roomId, history, reply.Seq, ct);
-                    recovered = reached && reply.Events.Count > 0 && TickEvent.FromHistory(reply.Events[0]).Seq == after + 1;
+                    recovered = reached && whole;
                 }
                 catch
                 {
@@ -135,6 +152,20 @@ public sealed class RoomMembership
     // trimmed any of the gap) and the pages reach the room's seq without a hole.
     private static bool ResumeIsCut(List<TickEvent> history, long roomSeq) =>
         history.Count > 0 && history[^1].Seq < roomSeq;
+
+    // True when the events are seqs first, first + 1, ... without a hole.
+    private static bool IsRunFrom(List<TickEvent> events, long first)
+    {
+        for (var i = 0; i < events.Count; i++)
+        {
+            if (events[i].Seq != first + i)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
 
     // Reads the rest of a cut resume from history, a page at a time, sending each page before reading the next and
     // waiting (a bounded while) until the transport has taken it, so a reconnect storm of long resumes holds at

@@ -109,6 +109,61 @@ public sealed class ResumePagingTests
         Assert.Equal(new[] { live.Seq }, none.OfType("gift").Select(g => g.Seq!.Value).ToArray());
     }
 
+    [Fact]
+    public async Task A_resume_on_a_gateway_that_holds_the_room_comes_from_its_memory_not_from_history()
+    {
+        var room = NewRoom();
+        await using var fan = await _cluster.ConnectAsync(1, _cluster.Token("fan-" + Guid.NewGuid().ToString("N")[..6]));
+        await fan.JoinRoomAsync(room);
+        await using var stayer = await _cluster.ConnectAsync(0); // keeps the room on gateway 0 while the viewer is away
+        await stayer.JoinRoomAsync(room);
+        var viewer = await _cluster.ConnectAsync(0);
+        var before = new EventCollector(viewer);
+        await viewer.JoinRoomAsync(room);
+        await SendGiftsAsync(fan, 3, "mem-before");
+        await before.WaitForAsync(e => e.Count(x => x.Type == "gift") == 3, "three gifts before the drop");
+        var lastSeq = viewer.LastSeq;
+        await viewer.DisposeAsync();
+        var missed = await SendGiftsAsync(fan, 25, "mem-away"); // more than one join reply carries
+        var stayed = new EventCollector(stayer);
+        await stayed.WaitForAsync(e => e.Any(x => x.Seq == missed[^1]), "gateway 0 has the last missed gift");
+
+        var metricsBefore = await GatewayMetrics.ScrapeAsync(_cluster.Gateways[0]);
+        await using var back = await _cluster.ConnectAsync(0);
+        var after = new EventCollector(back);
+        var join = await back.ResumeAsync(room, lastSeq);
+        var live = await fan.SendGiftAsync("heart", 1, "mem-live");
+        await after.WaitForAsync(e => e.Any(x => x.Seq == live.Seq), "the live gift after the missed ones");
+        var metricsAfter = await GatewayMetrics.ScrapeAsync(_cluster.Gateways[0]);
+
+        Assert.True(join.Recovered);
+        Assert.Equal(missed.Append(live.Seq).ToArray(), after.OfType("gift").Select(g => g.Seq!.Value).ToArray());
+        Assert.Equal(1, metricsAfter.Get("liveim_gateway_resumes_from_memory_total") - metricsBefore.Get("liveim_gateway_resumes_from_memory_total"));
+        Assert.Equal(25, metricsAfter.Get("liveim_gateway_resume_events_from_memory_total") - metricsBefore.Get("liveim_gateway_resume_events_from_memory_total"));
+        Assert.Equal(0, metricsAfter.Get("liveim_gateway_resume_pages_total") - metricsBefore.Get("liveim_gateway_resume_pages_total"));
+        Assert.All(after.Frames, n => Assert.InRange(n, 1, 4));
+    }
+
+    [Fact]
+    public async Task A_resume_from_before_what_the_gateway_remembers_reads_history_and_still_gets_every_gift()
+    {
+        var room = NewRoom();
+        await using var fan = await _cluster.ConnectAsync(1, _cluster.Token("fan-" + Guid.NewGuid().ToString("N")[..6]));
+        await fan.JoinRoomAsync(room);
+        var early = await SendGiftsAsync(fan, 5, "hist-early"); // before gateway 0 holds the room
+        await using var stayer = await _cluster.ConnectAsync(0);
+        await stayer.JoinRoomAsync(room);
+        var later = await SendGiftsAsync(fan, 5, "hist-later");
+
+        await using var back = await _cluster.ConnectAsync(0);
+        var after = new EventCollector(back);
+        var join = await back.ResumeAsync(room, early[0]); // gateway 0's memory starts after early[^1]
+        await after.WaitForAsync(e => e.Count(x => x.Type == "gift") == early.Count - 1 + later.Count, "the gifts after lastSeq");
+
+        Assert.True(join.Recovered);
+        Assert.Equal(early.Skip(1).Concat(later).ToArray(), after.OfType("gift").Select(g => g.Seq!.Value).ToArray());
+    }
+
     // A viewer who saw three gifts drops; the sender stays. Returns the room, the sender and the viewer's lastSeq.
     private async Task<(string Room, RoomClient Fan, long LastSeq)> ViewerLeavesAsync()
     {

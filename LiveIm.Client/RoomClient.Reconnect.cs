@@ -14,7 +14,7 @@ public sealed partial class RoomClient
     private static readonly HttpClient s_http = new() { Timeout = TimeSpan.FromSeconds(10) };
 
     private volatile Uri _gateway;
-    private volatile string? _gatewayId; // from the last assignment answer; null when the gateway was configured
+    private volatile string? _gatewayId; // the current gateway's id, from its JoinRoom answer (or the assignment's)
     private volatile bool _stopped;
     private HubConnection? _retiring;
     private int _reconnecting;
@@ -123,7 +123,8 @@ public sealed partial class RoomClient
                 await StartAsync(next, CancellationToken.None).ConfigureAwait(false);
                 if (_roomId is { } roomId)
                 {
-                    await JoinOnAsync(next, roomId, LastSeq, CancellationToken.None).ConfigureAwait(false);
+                    var joined = await JoinOnAsync(next, roomId, LastSeq, CancellationToken.None).ConfigureAwait(false);
+                    nextId = joined.GatewayId is { Length: > 0 } joinedOn ? joinedOn : nextId;
                 }
 
                 if (_stopped)

@@ -85,6 +85,11 @@ public sealed partial class RoomClient : IAsyncDisposable
         }
 
         var result = await Call<JoinResult>(connection, "JoinRoom", [roomId, lastSeq], cancellationToken).ConfigureAwait(false);
+        if (connection == _connection && result.GatewayId is { Length: > 0 } gatewayId)
+        {
+            _gatewayId = gatewayId; // what a move after a drop asks assignment to pass over
+        }
+
         if (lastSeq is null)
         {
             lock (_gate)

@@ -1,7 +1,7 @@
 namespace LiveIm.Client;
 
 /// <summary>Result of <c>JoinRoom</c>.</summary>
-public sealed record JoinResult(string RoomId, long Seq, bool Recovered, long Online, long ServerTime);
+public sealed record JoinResult(string RoomId, long Seq, bool Recovered, long Online, long ServerTime, string? GatewayId = null);
 
 /// <summary>Result of <c>SendChat</c>: <c>ok</c>, or <c>sampled</c> (with <c>Id</c> 0) when the room was over its chat budget and the line was not delivered.</summary>
 public sealed record ChatResult(long Id, string Status);

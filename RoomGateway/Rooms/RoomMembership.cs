@@ -41,8 +41,9 @@ public sealed class RoomMembership
         _gateway = gateway;
     }
 
-    /// <summary>The JoinRoom result.</summary>
-    public sealed record JoinResult(string RoomId, long Seq, bool Recovered, long Online, long ServerTime);
+    /// <summary>The JoinRoom result; <paramref name="GatewayId"/> is this gateway's (what a client names in assignment's
+    /// <c>avoid=</c> if it loses this connection).</summary>
+    public sealed record JoinResult(string RoomId, long Seq, bool Recovered, long Online, long ServerTime, string GatewayId);
 
     /// <summary>Joins <paramref name="roomId"/>, leaving the current room first.</summary>
     public async Task<JoinResult> JoinAsync(RoomMember member, string roomId, long? lastSeq, CancellationToken ct)
@@ -139,7 +140,7 @@ public sealed class RoomMembership
             _metrics.Joined();
             // The other gateways' live reports (each at most a quarter second behind its members, or an interval
             // for a gateway that cannot reach Redis) plus this gateway's members now, this one included.
-            return new JoinResult(roomId, reply.Seq, recovered, reply.OnlineElsewhere + room.Count, reply.ServerTime);
+            return new JoinResult(roomId, reply.Seq, recovered, reply.OnlineElsewhere + room.Count, reply.ServerTime, _gateway.Id);
         }
         finally
         {

@@ -115,6 +115,8 @@ export interface JoinResult {
   recovered: boolean;
   online: number;
   serverTime: number;
+  /** The gateway's id (what the room names in assignment's `avoid=` if it loses this connection). */
+  gatewayId?: string;
 }
 
 /** SendChat's answer: `ok`, or `sampled` (id 0: the room was over its chat budget and the line was not delivered). */
@@ -498,9 +500,14 @@ export class LiveImRoom {
           break;
         }
 
-        await this.joinOn(hub);
+        const joined = await this.joinOn(hub);
         if (this.closed) {
           break;
+        }
+
+        if (gateway.gatewayId === "" && typeof joined.gatewayId === "string" && joined.gatewayId.length > 0 && joined.gatewayId.length <= 200) {
+          // A first connection made to a named gatewayUrl learns its id here, so that losing it can still be avoided.
+          gateway = { ...gateway, gatewayId: joined.gatewayId };
         }
 
         const old = this.hub;

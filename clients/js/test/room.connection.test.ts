@@ -377,3 +377,18 @@ test("after a crash the assignment request names the gateway that failed, so Roo
   assert.match(http.urls[1]!, /\/api\/gateways\/assign\?roomId=r1&avoid=gw1$/);
   await room.close();
 });
+
+test("a first connection made to gatewayUrl learns the gateway's id from JoinRoom, so a crash of it is avoided too", async () => {
+  const { room, gw1, gw2, http } = setup({ gatewayUrl: "http://gw2.test:5101", failedGatewayAvoidMs: 5_000 });
+  gw2.script = (hub, method, args) =>
+    method === "JoinRoom" ? { roomId: args[0], seq: 0, recovered: true, online: 1, serverTime: Date.now(), gatewayId: "gw2" } : defaultScript(hub, method, args);
+  await room.start();
+  assert.equal(room.roomState.gatewayId, "gw2");
+  http.assign((url) => json(200, url.searchParams.getAll("avoid").includes("gw2") ? { url: gw1.url, gatewayId: "gw1" } : { url: gw2.url, gatewayId: "gw2" }));
+
+  gw2.last.drop();
+  await eventually(() => room.state === "connected" && room.roomState.gatewayId === "gw1", "reconnected to gw1");
+  assert.equal(gw2.hubs.length, 1);
+  assert.match(http.urls.at(-1)!, /avoid=gw2$/);
+  await room.close();
+});

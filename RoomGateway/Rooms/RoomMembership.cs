@@ -19,6 +19,7 @@ public sealed class RoomMembership
     private readonly GatewayIdentity _gateway;
     private readonly FanoutMetrics _metrics;
     private readonly PresenceWrites _presence;
+    private readonly FanoutOptions _fanout;
 
     // A resume past what one join reply carries (History:MaxReplay, 1,000 events by default: a reply must stay well
     // under NATS's 1 MB message limit) goes on in pages of this many, up to 60 pages: 60,000 reliable events, ten
@@ -31,8 +32,9 @@ public sealed class RoomMembership
 
     public RoomMembership(
         RoomRegistry registry, RoomSubscriptions subscriptions, RoomServiceClient roomService, GatewayIdentity gateway, FanoutMetrics metrics,
-        PresenceWrites presence)
+        PresenceWrites presence, FanoutOptions fanout)
     {
+        _fanout = fanout;
         _metrics = metrics;
         _presence = presence;
         _registry = registry;
@@ -113,7 +115,7 @@ public sealed class RoomMembership
                 history.InsertRange(0, recent);
             }
 
-            if (askAfter is { } after && !recovered && ResumeIsCut(history, reply.Seq))
+            if (askAfter is not null && !recovered && ResumeIsCut(history, reply.Seq))
             {
                 try
                 {
@@ -136,6 +138,9 @@ public sealed class RoomMembership
             var maxSeq = history.Count == 0 ? 0 : history.Max(e => e.Seq!.Value);
             var floor = Math.Max(maxSeq, Math.Min(lastSeq ?? 0, reply.Seq));
 
+            // A long resume (thousands of gifts from the room's memory) goes out a page at a time before the last page
+            // and the held frames: all at once it would pass the backlog limit and close the member as slow.
+            history = await SendLeadingPagesAsync(member, history, ct);
             member.CompleteHold(history, floor);
             _metrics.Joined();
             // The other gateways' live reports (each at most a quarter second behind its members, or an interval
@@ -178,7 +183,8 @@ public sealed class RoomMembership
         for (var pages = 1; pages < MaxResumePages; pages++)
         {
             var last = page[^1].Seq!.Value;
-            member.SendResumePage(page);
+            var rest = await SendLeadingPagesAsync(member, page, ct);
+            member.SendResumePage(rest);
             await WhenTakenAsync(member, ct);
             if (member.IsClosed)
             {
@@ -200,6 +206,34 @@ public sealed class RoomMembership
         }
 
         return (page, false);
+    }
+
+    // Sends all but the last page of events (pages of at most a quarter of Fanout:CloseBacklogBytes), each taken by
+    // the transport before the next, and returns the last page, which may be all of them.
+    private async Task<List<TickEvent>> SendLeadingPagesAsync(RoomMember member, List<TickEvent> events, CancellationToken ct)
+    {
+        var pageBytes = _fanout.CloseBacklogBytes / 4;
+        var start = 0;
+        while (!member.IsClosed)
+        {
+            var (end, bytes) = (start, 0);
+            while (end < events.Count && (end == start || bytes + events[end].Json.Length <= pageBytes))
+            {
+                bytes += events[end].Json.Length;
+                end++;
+            }
+
+            if (end >= events.Count)
+            {
+                break;
+            }
+
+            member.SendResumePage(events.GetRange(start, end - start));
+            await WhenTakenAsync(member, ct);
+            start = end;
+        }
+
+        return start == 0 ? events : events.GetRange(start, events.Count - start);
     }
 
     // Polls until the member's frames are in the transport, at most ResumeWriteWaitMs: a client that does not read

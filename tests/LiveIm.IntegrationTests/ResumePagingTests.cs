@@ -5,14 +5,16 @@ namespace LiveIm.IntegrationTests;
 
 /// <summary>
 /// <see cref="LiveImCluster"/> with a small history (<c>History:MaxCount</c> 40), small join replies
-/// (<c>History:MaxReplay</c> 10) and small frames (<c>Fanout:MaxFrameBytes</c> 1 KB), so a resume that needs several
-/// history pages and frames takes a few dozen gifts instead of thousands.
+/// (<c>History:MaxReplay</c> 10), small frames (<c>Fanout:MaxFrameBytes</c> 1 KB) and a small backlog limit
+/// (<c>Fanout:CloseBacklogBytes</c> 4 KB), so a resume that needs several history pages, frames and paced sends takes
+/// a few dozen gifts instead of thousands.
 /// </summary>
 public sealed class ResumePagingCluster : LiveImCluster
 {
     public const int MaxCount = 40;
     public const int MaxReplay = 10;
     public const int MaxFrameBytes = 1024;
+    public const int CloseBacklogBytes = 4096;
 
     public ResumePagingCluster()
         : base(new Dictionary<string, string?>(LimitsOutOfTheWay)
@@ -20,6 +22,10 @@ public sealed class ResumePagingCluster : LiveImCluster
             ["History:MaxCount"] = MaxCount.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["History:MaxReplay"] = MaxReplay.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Fanout:MaxFrameBytes"] = MaxFrameBytes.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            // A backlog limit of a few gifts: a resume sent all at once would close its member as a slow consumer,
+            // so these tests also show that every resume is paced.
+            ["Fanout:ChatDropBacklogBytes"] = "1024",
+            ["Fanout:CloseBacklogBytes"] = CloseBacklogBytes.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Limits:UserGiftPerSecond"] = "100000",
             ["Limits:UserGiftBurst"] = "100000",
         })

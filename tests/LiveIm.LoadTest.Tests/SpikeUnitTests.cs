@@ -46,6 +46,24 @@ public sealed class SpikeUnitTests
     }
 
     [Fact]
+    public void A_latencys_max_is_the_value_recorded_not_its_histogram_buckets_upper_edge()
+    {
+        // 9.999 s lands in a bucket whose upper edge is above 10 s at 3 significant digits: a "max <= 10000 ms"
+        // threshold on the edge would fail a run whose every value was within it.
+        var recorder = new LatencyRecorder();
+        recorder.Record(9_999_999);
+        recorder.Record(1_000);
+        var interval = recorder.TakeInterval();
+        Assert.Equal(9_999.999, interval.Max, 3);
+        Assert.Equal(9_999.999, recorder.Total().Max, 3);
+
+        recorder.Record(2_000);
+        Assert.Equal(2.0, recorder.TakeInterval().Max, 3); // the next interval's own
+        Assert.Equal(9_999.999, recorder.Total().Max, 3);
+        Assert.Equal(0, recorder.TakeInterval().Count); // an empty interval stays empty
+    }
+
+    [Fact]
     public void A_very_long_threshold_is_refused() =>
         Assert.Throws<FormatException>(() => Threshold.Parse(new string('a', 5000) + " == 0"));
 

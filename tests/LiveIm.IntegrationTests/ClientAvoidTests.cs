@@ -32,19 +32,7 @@ public sealed class DoomedGatewayCluster : LiveImCluster
             ["Registry__IntervalMs"] = "2000",
             ["Registry__TtlMs"] = "30000",
         });
-        await Doomed.StartAsync(TimeSpan.FromSeconds(60));
-        using var http = new HttpClient { BaseAddress = Doomed.Url, Timeout = TimeSpan.FromSeconds(5) };
-        await Eventually.TrueAsync(async () =>
-        {
-            try
-            {
-                return (await http.GetAsync("/readyz")).IsSuccessStatusCode;
-            }
-            catch (HttpRequestException)
-            {
-                return false;
-            }
-        }, TimeSpan.FromSeconds(30), "the gateway process is ready");
+        await Doomed.StartReadyAsync();
     }
 
     public override async Task DisposeAsync()

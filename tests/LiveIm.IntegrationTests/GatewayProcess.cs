@@ -39,6 +39,24 @@ public sealed class GatewayProcess : ServerProcess
 
     protected override IReadOnlyDictionary<string, string> Environment => _environment;
 
+    /// <summary>Starts the process and waits until its <c>/readyz</c> answers (its NATS and Redis connections are up).</summary>
+    public async Task StartReadyAsync()
+    {
+        await StartAsync(TimeSpan.FromSeconds(60));
+        using var http = new HttpClient { BaseAddress = Url, Timeout = TimeSpan.FromSeconds(5) };
+        await Eventually.TrueAsync(async () =>
+        {
+            try
+            {
+                return (await http.GetAsync("/readyz")).IsSuccessStatusCode;
+            }
+            catch (HttpRequestException)
+            {
+                return false;
+            }
+        }, TimeSpan.FromSeconds(30), "the gateway process is ready");
+    }
+
     /// <summary>Sends SIGTERM (what an orchestrator does to scale in): the gateway drains, then exits.</summary>
     public async Task TerminateAsync()
     {

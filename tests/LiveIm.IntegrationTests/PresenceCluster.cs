@@ -30,19 +30,7 @@ public sealed class PresenceCluster : LiveImCluster
             ["Gateway__Id"] = "gwDoomed",
             ["Presence__IntervalSeconds"] = IntervalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
         });
-        await Doomed.StartAsync(TimeSpan.FromSeconds(60));
-        using var http = new HttpClient { BaseAddress = Doomed.Url, Timeout = TimeSpan.FromSeconds(5) };
-        await Eventually.TrueAsync(async () =>
-        {
-            try
-            {
-                return (await http.GetAsync("/readyz")).IsSuccessStatusCode;
-            }
-            catch (HttpRequestException)
-            {
-                return false;
-            }
-        }, TimeSpan.FromSeconds(30), "the gateway process is ready");
+        await Doomed.StartReadyAsync();
     }
 
     public override async Task DisposeAsync()

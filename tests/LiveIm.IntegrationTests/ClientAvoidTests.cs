@@ -7,58 +7,16 @@ using Xunit;
 namespace LiveIm.IntegrationTests;
 
 /// <summary>
-/// <see cref="LiveImCluster"/> plus one gateway in a process of its own (<see cref="Doomed"/>) whose load report
-/// counts for 30 s (<c>Registry:TtlMs</c>): after a SIGKILL, assignment keeps offering it for far longer than a
-/// client's move takes, unless the client names it in <c>avoid=</c>.
-/// </summary>
-public sealed class DoomedGatewayCluster : LiveImCluster
-{
-    public DoomedGatewayCluster()
-        : base(LimitsOutOfTheWay)
-    {
-    }
-
-    public GatewayProcess Doomed { get; private set; } = null!;
-
-    public override async Task InitializeAsync()
-    {
-        await base.InitializeAsync();
-        Doomed = new GatewayProcess(new Dictionary<string, string>
-        {
-            ["Auth__SigningKey"] = SigningKey,
-            ["Nats__Url"] = Nats.Url,
-            ["Redis__EndPoint"] = Redis.EndPoint,
-            ["Gateway__Id"] = "gwDoomed",
-            ["Registry__IntervalMs"] = "2000",
-            ["Registry__TtlMs"] = "30000",
-        });
-        await Doomed.StartReadyAsync();
-    }
-
-    public override async Task DisposeAsync()
-    {
-        await Doomed.DisposeAsync();
-        await base.DisposeAsync();
-    }
-}
-
-[CollectionDefinition(Name)]
-public sealed class DoomedGatewayCollection : ICollectionFixture<DoomedGatewayCluster>
-{
-    public const string Name = "doomed-gateway";
-}
-
-/// <summary>
 /// The .NET client's move after its gateway died: it learned the gateway's id from <c>JoinRoom</c> (its first
 /// connection was made to a named URL, not through assignment), names it in <c>avoid=</c>, and is sent to a live
 /// gateway at once, while the dead one's load report would still win the room for half a minute.
 /// </summary>
-[Collection(DoomedGatewayCollection.Name)]
+[Collection(ResumePagingCollection.Name)]
 public sealed class ClientAvoidTests
 {
-    private readonly DoomedGatewayCluster _cluster;
+    private readonly ResumePagingCluster _cluster;
 
-    public ClientAvoidTests(DoomedGatewayCluster cluster) => _cluster = cluster;
+    public ClientAvoidTests(ResumePagingCluster cluster) => _cluster = cluster;
 
     [Fact]
     public async Task A_client_whose_gateway_was_killed_moves_to_a_live_one_at_once_though_assignment_still_offers_the_dead_one()

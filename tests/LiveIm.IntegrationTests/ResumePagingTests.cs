@@ -7,7 +7,10 @@ namespace LiveIm.IntegrationTests;
 /// <see cref="LiveImCluster"/> with a small history (<c>History:MaxCount</c> 40), small join replies
 /// (<c>History:MaxReplay</c> 10), small frames (<c>Fanout:MaxFrameBytes</c> 1 KB) and a small backlog limit
 /// (<c>Fanout:CloseBacklogBytes</c> 4 KB), so a resume that needs several history pages, frames and paced sends takes
-/// a few dozen gifts instead of thousands.
+/// a few dozen gifts instead of thousands. Plus one gateway in a process of its own (<see cref="Doomed"/>, its own
+/// default settings) whose load report counts for 30 s (<c>Registry:TtlMs</c>): after a SIGKILL, assignment keeps
+/// offering it for far longer than a client's move takes, unless the client names it in <c>avoid=</c>
+/// (ClientAvoidTests). One cluster for both keeps the suite's parallel processes fewer.
 /// </summary>
 public sealed class ResumePagingCluster : LiveImCluster
 {
@@ -30,6 +33,30 @@ public sealed class ResumePagingCluster : LiveImCluster
             ["Limits:UserGiftBurst"] = "100000",
         })
     {
+    }
+
+    /// <summary>The gateway ClientAvoidTests kills.</summary>
+    public GatewayProcess Doomed { get; private set; } = null!;
+
+    public override async Task InitializeAsync()
+    {
+        await base.InitializeAsync();
+        Doomed = new GatewayProcess(new Dictionary<string, string>
+        {
+            ["Auth__SigningKey"] = SigningKey,
+            ["Nats__Url"] = Nats.Url,
+            ["Redis__EndPoint"] = Redis.EndPoint,
+            ["Gateway__Id"] = "gwDoomed",
+            ["Registry__IntervalMs"] = "2000",
+            ["Registry__TtlMs"] = "30000",
+        });
+        await Doomed.StartReadyAsync();
+    }
+
+    public override async Task DisposeAsync()
+    {
+        await Doomed.DisposeAsync();
+        await base.DisposeAsync();
     }
 }
 

@@ -208,10 +208,23 @@ public sealed class RoomMembership
         return (page, false);
     }
 
-    // Sends all but the last page of events (pages of at most a quarter of Fanout:CloseBacklogBytes), each taken by
-    // the transport before the next, and returns the last page, which may be all of them.
+    // A resume of at most half of Fanout:CloseBacklogBytes goes out at once (the join does not wait for the client:
+    // in a reconnect storm on a busy machine, waiting would hold every join for seconds). A longer one is sent as all
+    // but its last page (pages of a quarter of the limit), each taken by the transport before the next; returns what
+    // is left to send, which may be all of it.
     private async Task<List<TickEvent>> SendLeadingPagesAsync(RoomMember member, List<TickEvent> events, CancellationToken ct)
     {
+        long total = 0;
+        foreach (var e in events)
+        {
+            total += e.Json.Length;
+        }
+
+        if (total <= _fanout.CloseBacklogBytes / 2)
+        {
+            return events;
+        }
+
         var pageBytes = _fanout.CloseBacklogBytes / 4;
         var start = 0;
         while (!member.IsClosed)

@@ -43,17 +43,7 @@ public sealed class LatencyHistogram
         Interlocked.Increment(ref _counts[IndexOf(value)]);
         Interlocked.Increment(ref _count);
         Interlocked.Add(ref _sum, value);
-        var max = Volatile.Read(ref _max);
-        while (value > max)
-        {
-            var seen = Interlocked.CompareExchange(ref _max, value, max);
-            if (seen == max)
-            {
-                break;
-            }
-
-            max = seen;
-        }
+        AtomicMax.Raise(ref _max, value);
     }
 
     /// <summary>
@@ -104,18 +94,7 @@ public sealed class LatencyHistogram
         Interlocked.Add(ref _sum, Volatile.Read(ref other._sum));
         if (other.Count > 0)
         {
-            var value = other.Max;
-            var max = Volatile.Read(ref _max);
-            while (value > max)
-            {
-                var seen = Interlocked.CompareExchange(ref _max, value, max);
-                if (seen == max)
-                {
-                    break;
-                }
-
-                max = seen;
-            }
+            AtomicMax.Raise(ref _max, other.Max);
         }
     }
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using HdrHistogram;
+using LiveIm.LoadTest.Measurement;
 
 namespace LiveIm.LoadTest.Runner;
 
@@ -38,17 +39,7 @@ public sealed class LatencyRecorder
     {
         var value = Math.Clamp(micros, 1, HighestMicros);
         _recorder.RecordValue(value);
-        var seen = Volatile.Read(ref _intervalMax);
-        while (value > seen)
-        {
-            var before = Interlocked.CompareExchange(ref _intervalMax, value, seen);
-            if (before == seen)
-            {
-                break;
-            }
-
-            seen = before;
-        }
+        AtomicMax.Raise(ref _intervalMax, value);
     }
 
     /// <summary>Records the time from <paramref name="fromTimestamp"/> to <paramref name="toTimestamp"/> (<see cref="Stopwatch"/> ticks).</summary>

@@ -225,28 +225,24 @@ public sealed class RoomMembership
             return events;
         }
 
-        var pageBytes = _fanout.CloseBacklogBytes / 4;
-        var start = 0;
-        while (!member.IsClosed)
+        // Pages are cut as frames are (FramePieces), at a quarter of the limit; the last is left for the caller.
+        List<TickEvent>? last = null;
+        foreach (var page in FramePieces.Of(events, _fanout.CloseBacklogBytes / 4))
         {
-            var (end, bytes) = (start, 0);
-            while (end < events.Count && (end == start || bytes + events[end].Json.Length <= pageBytes))
+            if (last is not null)
             {
-                bytes += events[end].Json.Length;
-                end++;
+                member.SendResumePage(last);
+                await WhenTakenAsync(member, ct);
+                if (member.IsClosed)
+                {
+                    return [];
+                }
             }
 
-            if (end >= events.Count)
-            {
-                break;
-            }
-
-            member.SendResumePage(events.GetRange(start, end - start));
-            await WhenTakenAsync(member, ct);
-            start = end;
+            last = page;
         }
 
-        return start == 0 ? events : events.GetRange(start, events.Count - start);
+        return last ?? events;
     }
 
     // Polls until the member's frames are in the transport, at most ResumeWriteWaitMs: a client that does not read

@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using LiveIm.Core.Gateways;
 using Microsoft.AspNetCore.SignalR.Client;
 
 namespace LiveIm.Client;
@@ -102,9 +103,9 @@ public sealed partial class RoomClient
         // Gateways this move could not use: after a drop the old one (a crashed gateway's load report stays fresh for
         // seconds), then each one a connect or join failed on. Assignment passes over them while it has others.
         var avoid = new List<string>();
-        if (dropReason is not null && _gatewayId is { } dropped)
+        if (dropReason is not null)
         {
-            avoid.Add(dropped);
+            AvoidList.Add(avoid, _gatewayId);
         }
 
         for (var attempt = 0; attempt < MoveAttempts && !_stopped; attempt++)
@@ -146,11 +147,7 @@ public sealed partial class RoomClient
                 or InvalidOperationException or TaskCanceledException or KeyNotFoundException)
             {
                 failure = ex;
-                if (nextId is not null && !avoid.Contains(nextId) && avoid.Count < 8)
-                {
-                    avoid.Add(nextId);
-                }
-
+                AvoidList.Add(avoid, nextId);
                 if (next is not null)
                 {
                     await next.DisposeAsync().ConfigureAwait(false);

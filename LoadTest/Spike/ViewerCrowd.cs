@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using LiveIm.Core.Gateways;
 using LiveIm.LoadTest.Clients;
 using LiveIm.LoadTest.Protocol;
 using LiveIm.LoadTest.Runner;
@@ -171,9 +172,9 @@ internal sealed class ViewerCrowd : IDisposable
         // As LiveIm's clients do: a rejoin asks assignment to pass over the gateway it lost and each one it then
         // failed to reach (a crashed gateway's load report stays fresh for seconds after it died).
         var avoid = new List<string>();
-        if (step == "rejoin" && viewer.GatewayId is { } lost)
+        if (step == "rejoin")
         {
-            avoid.Add(lost);
+            AvoidList.Add(avoid, viewer.GatewayId);
         }
 
         for (var attempt = 1; attempt <= MaxAttempts; attempt++)
@@ -200,11 +201,7 @@ internal sealed class ViewerCrowd : IDisposable
 #pragma warning restore CA1031
                 {
                     viewer.Detach(connection);
-                    if (gatewayId is not null && !avoid.Contains(gatewayId) && avoid.Count < 8)
-                    {
-                        avoid.Add(gatewayId);
-                    }
-
+                    AvoidList.Add(avoid, gatewayId);
                     retryAfter = ErrorCodes.RetryAfter(ex.Message);
                     return Response.Fail(ErrorCodes.From(ex), ex.Message);
                 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using LiveIm.Core.Errors;
+using LiveIm.Core.Gateways;
 using LiveIm.Core.Rooms;
 using LiveIm.Hosting.Http;
 using LiveIm.Core.Stores;
@@ -11,7 +12,7 @@ namespace LiveIm.RoomService.Assignment;
 /// <c>GET /api/gateways/assign?roomId=&lt;room&gt;</c>: which gateway a new client of the room should connect to,
 /// 200 <c>{url, gatewayId}</c> (<c>url</c> is the gateway's base URL; the hub is at <c>/hubs/room</c> below it). The
 /// room is optional (without it: the least-loaded gateway). <c>avoid=&lt;gatewayId&gt;</c> (up to
-/// <see cref="MaxAvoid"/>, repeated) names gateways the client just failed to reach: they are passed over while any
+/// <see cref="AvoidList.MaxCount"/>, repeated) names gateways the client just failed to reach: they are passed over while any
 /// other gateway is available (a crashed gateway's load report stays fresh for up to <c>Registry:TtlMs</c>, and
 /// without this its viewers would be sent back to it until then); only this request is affected, so a client cannot
 /// steer anybody else. Errors are <c>{error, message}</c>: 400 <c>invalid_room</c>, 400 <c>invalid_argument</c> (a
@@ -22,12 +23,6 @@ public static class AssignmentEndpoint
 {
     /// <summary>The path.</summary>
     public const string Path = "/api/gateways/assign";
-
-    /// <summary>Most <c>avoid</c> values one request may carry.</summary>
-    public const int MaxAvoid = 8;
-
-    /// <summary>Longest gateway id an <c>avoid</c> value may be.</summary>
-    public const int MaxGatewayIdLength = 200;
 
     /// <summary>The answer.</summary>
     public sealed record Assignment(string Url, string GatewayId);
@@ -47,9 +42,9 @@ public static class AssignmentEndpoint
             }
 
             var avoid = context.Request.Query["avoid"];
-            if (avoid.Count > MaxAvoid || avoid.Any(id => string.IsNullOrEmpty(id) || id.Length > MaxGatewayIdLength))
+            if (avoid.Count > AvoidList.MaxCount || !avoid.All(AvoidList.IsValidId))
             {
-                return Error(context, StatusCodes.Status400BadRequest, ErrorCodes.InvalidArgument, $"avoid takes at most {MaxAvoid} gateway ids, each 1..{MaxGatewayIdLength} characters", null);
+                return Error(context, StatusCodes.Status400BadRequest, ErrorCodes.InvalidArgument, $"avoid takes at most {AvoidList.MaxCount} gateway ids, each 1..{AvoidList.MaxIdLength} characters", null);
             }
 
             var retry = options.Value.RetryAfterSeconds;

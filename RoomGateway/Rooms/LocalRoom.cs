@@ -40,6 +40,7 @@ public sealed class LocalRoom : IDisposable
     private long _dueMs;
     private long _gapSeq;
     private long _gapSinceMs;
+    private bool _gapRepairAsked; // a gap is given up only after history was asked for it at least once
     private int _repairing;
     private bool _disposed;
 
@@ -335,6 +336,7 @@ public sealed class LocalRoom : IDisposable
         if (missing != 0)
         {
             _gapSinceMs = Environment.TickCount64;
+            _gapRepairAsked = false;
             _gapTimer.Change(_options.ReorderWaitMs, Timeout.Infinite);
         }
     }
@@ -348,7 +350,8 @@ public sealed class LocalRoom : IDisposable
                 return;
             }
 
-            if (Environment.TickCount64 - _gapSinceMs >= _options.GapGiveUpMs)
+            // A timer that fires late (a busy machine) still asks history once before the gap is given up.
+            if (_gapRepairAsked && Environment.TickCount64 - _gapSinceMs >= _options.GapGiveUpMs)
             {
                 _metrics.ReliableGapSkipped(_order.SkipGap(_released));
                 ReleaseLocked();
@@ -356,6 +359,7 @@ public sealed class LocalRoom : IDisposable
             }
 
             _gapTimer.Change(_options.ReorderWaitMs, Timeout.Infinite);
+            _gapRepairAsked = true;
         }
 
         _metrics.ReliableGapRepair();

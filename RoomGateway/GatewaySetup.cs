@@ -101,6 +101,7 @@ public static class GatewaySetup
     {
         app.UseLiveImApiErrors();
         app.UseWebSockets();
+        app.Use(FrameSocketFeature.Wrap);
 
         // Connection caps before anything spends on the request (token validation included).
         app.UseMiddleware<DrainDoorMiddleware>();

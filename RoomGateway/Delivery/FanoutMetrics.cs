@@ -34,6 +34,8 @@ public sealed class FanoutMetrics : IDisposable
     private long _resumesFromMemory;
     private long _resumeEventsFromMemory;
     private long _gapSkipped;
+    private long _socketWriters;
+    private long _hubWriters;
     private readonly Histogram<double> _publishToWrite;
 
     public FanoutMetrics()
@@ -58,6 +60,7 @@ public sealed class FanoutMetrics : IDisposable
         _meter.CreateObservableCounter("liveim.gateway.resume_events_from_memory", () => Interlocked.Read(ref _resumeEventsFromMemory), description: "Reliable events resuming joins got from the room's memory on this gateway instead of from history");
         _meter.CreateObservableCounter("liveim.gateway.resume_pages", () => Interlocked.Read(ref _resumePages), description: "History pages read for joins whose resume was longer than one join reply carries (History:MaxReplay)");
         _meter.CreateObservableCounter("liveim.gateway.reliable_gap_skipped", () => Interlocked.Read(ref _gapSkipped), description: "Reliable seqs given up after Fanout:GapGiveUpMs (or gone from history); clients resume past them with lastSeq");
+        _meter.CreateObservableCounter("liveim.gateway.connection_writers", WritersByPath, description: "Connections by how room frames reach them: path=socket written straight to the WebSocket (FrameSocket), path=hub through SignalR's connection pipe");
 
         // From RoomService's serverTs to the tick that writes the event: queueing on the bus, the tick's merge wait
         // (50-250 ms by design) and the frame build. Buckets from 5 ms (one idle-room hop) to 10 s (the outer limit
@@ -206,6 +209,15 @@ public sealed class FanoutMetrics : IDisposable
         Lane.Gift => 2,
         _ => 3,
     };
+
+    /// <summary>A connection's member was created; <paramref name="direct"/>: its frames go straight to its WebSocket.</summary>
+    public void WriterCreated(bool direct) => Interlocked.Increment(ref direct ? ref _socketWriters : ref _hubWriters);
+
+    private IEnumerable<Measurement<long>> WritersByPath()
+    {
+        yield return new Measurement<long>(Interlocked.Read(ref _socketWriters), new KeyValuePair<string, object?>("path", "socket"));
+        yield return new Measurement<long>(Interlocked.Read(ref _hubWriters), new KeyValuePair<string, object?>("path", "hub"));
+    }
 
     private static IEnumerable<Measurement<long>> PerLane(long[] values)
     {

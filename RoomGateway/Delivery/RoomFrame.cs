@@ -48,6 +48,10 @@ public sealed class RoomFrame
     /// <summary>The bytes to write to a member whose protocol writes <paramref name="format"/>.</summary>
     public SerializedHubMessage MessageFor(FrameFormat format) => format == FrameFormat.Json ? Message : Pack().Message;
 
+    /// <summary>The record's bytes in <paramref name="format"/> (what <see cref="MessageFor"/> carries), for a <see cref="FrameSocket"/>.</summary>
+    public ReadOnlyMemory<byte> RecordFor(FrameFormat format) =>
+        format == FrameFormat.Json ? new ReadOnlyMemory<byte>(_buffer ?? throw new ObjectDisposedException(nameof(RoomFrame)), 0, Length) : Pack().Record;
+
     /// <summary>Frame size in bytes in <paramref name="format"/> (builds the MessagePack frame when asked for it).</summary>
     public int LengthIn(FrameFormat format) => format == FrameFormat.Json ? Length : Pack().Length;
 
@@ -162,11 +166,14 @@ internal sealed class PackedFrame
     {
         _buffer = buffer;
         Length = length;
-        Message = new SerializedHubMessage(new[] { new SerializedMessage(Hubs.CodedMessagePackHubProtocol.ProtocolName, new ReadOnlyMemory<byte>(buffer, start, length)) });
+        Record = new ReadOnlyMemory<byte>(buffer, start, length);
+        Message = new SerializedHubMessage(new[] { new SerializedMessage(Hubs.CodedMessagePackHubProtocol.ProtocolName, Record) });
         FramePool.Rented(length);
     }
 
     public int Length { get; }
+
+    public ReadOnlyMemory<byte> Record { get; }
 
     public SerializedHubMessage Message { get; }
 

@@ -29,6 +29,8 @@ public sealed class RoomMember : IThreadPoolWorkItem, IAsyncDisposable
 {
     private static int s_nextShardSeed;
     private readonly HubConnectionContext _connection;
+    private readonly FrameSocket? _socket; // frames go straight to the WebSocket when the connection has one
+    private readonly System.Net.WebSockets.WebSocketMessageType _messageType;
     private readonly FanoutOptions _options;
     private readonly FanoutMetrics _metrics;
     private readonly FrameFormat _format; // the connection's hub protocol: which bytes of a RoomFrame it is written
@@ -49,6 +51,9 @@ public sealed class RoomMember : IThreadPoolWorkItem, IAsyncDisposable
         _options = options;
         _metrics = metrics;
         _format = FrameFormats.Of(connection.Protocol);
+        _socket = FrameSocket.Of(connection);
+        metrics.WriterCreated(direct: _socket is not null);
+        _messageType = _format == FrameFormat.Json ? System.Net.WebSockets.WebSocketMessageType.Text : System.Net.WebSockets.WebSocketMessageType.Binary;
     }
 
     /// <summary>The SignalR connection id.</summary>
@@ -384,7 +389,7 @@ public sealed class RoomMember : IThreadPoolWorkItem, IAsyncDisposable
         ValueTask write;
         try
         {
-            write = _connection.WriteAsync(frame.MessageFor(_format));
+            write = Write(frame);
         }
         catch (Exception)
         {
@@ -410,6 +415,9 @@ public sealed class RoomMember : IThreadPoolWorkItem, IAsyncDisposable
 
         _ = AwaitThenDrainAsync(write, frame.AddReference());
     }
+
+    private ValueTask Write(RoomFrame frame) =>
+        _socket is { } socket ? socket.SendRecordAsync(frame.RecordFor(_format), _messageType) : _connection.WriteAsync(frame.MessageFor(_format));
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask AwaitThenDrainAsync(ValueTask write, RoomFrame frame)
@@ -452,7 +460,7 @@ public sealed class RoomMember : IThreadPoolWorkItem, IAsyncDisposable
 
             try
             {
-                await _connection.WriteAsync(frame.MessageFor(_format));
+                await Write(frame);
             }
             catch (Exception)
             {

@@ -129,6 +129,28 @@ public sealed class FanoutTests
         Assert.Null(online.Seq);
     }
 
+    [Fact]
+    public async Task Frames_go_straight_to_the_connections_WebSocket_not_through_the_hub_pipe()
+    {
+        var room = NewRoom();
+        var gateway = _cluster.Gateways[0];
+        var before = await MetricsAsync(gateway);
+        await using var viewer = await _cluster.ConnectAsync(0);
+        var received = new EventCollector(viewer);
+        await viewer.JoinRoomAsync(room);
+        await using var bus = await BusAsync();
+        for (var i = 1; i <= 50; i++)
+        {
+            await bus.PublishAsync("liveim.room." + room, Chat(room, i, "line " + i));
+        }
+
+        await received.WaitForAsync(e => e.Count == 50, "the lines arrive");
+        Assert.Equal(Enumerable.Range(1, 50).Select(i => (long)i), received.Events.Select(e => e.Id));
+        var after = await MetricsAsync(gateway);
+        Assert.True(after.Writers("socket") > before.Writers("socket"), $"the viewer's frames are written to its WebSocket (socket {before.Writers("socket")} -> {after.Writers("socket")}, hub {before.Writers("hub")} -> {after.Writers("hub")})");
+        Assert.Equal(before.Writers("hub"), after.Writers("hub"));
+    }
+
     [Theory]
     [InlineData("json")]
     [InlineData("messagepack")]
@@ -360,5 +382,7 @@ public sealed class FanoutTests
         private readonly GatewayMetrics _parsed = new(Text);
 
         public double Get(string name, string? lane = null) => _parsed.Get(name, lane is null ? null : $"lane=\"{lane}\"");
+
+        public double Writers(string path) => _parsed.Get("liveim_gateway_connection_writers_total", $"path=\"{path}\"");
     }
 }

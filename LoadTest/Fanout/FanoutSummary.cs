@@ -93,7 +93,7 @@ public static class FanoutSummary
 
         var tick = report.Options.TickMs is { } ms
             ? Inv($"{ms} ms (--tick-ms)")
-            : "50 ms for up to 2,500 members on a gateway, at most 250 ms for bigger rooms";
+            : "50 ms for a small room; for a big one the gateway's measured cost of a frame write times its members there, at most 500 ms";
         return Inv($"Why LiveIm's chat p50 ({live.Chat.P50:0.#} ms) is above stock SignalR's ({baseline.Chat.P50:0.#} ms): by design, a line goes through RoomService ") +
             Inv($"(stamped in Redis, published once on NATS) instead of staying in one process, and a room that already sent within the last tick waits for the next ({tick}) ") +
             "so that each member gets one frame per tick; that merging is what keeps a big, busy room cheap.";

@@ -133,7 +133,7 @@ public sealed class FanoutReportTests
         var note = FanoutSummary.MergeNote(slower);
         Assert.NotNull(note);
         Assert.Contains("(48 ms)", note, StringComparison.Ordinal);
-        Assert.Contains("waits for the next (50 ms for up to 2,500 members", note, StringComparison.Ordinal);
+        Assert.Contains("waits for the next (50 ms for a small room; for a big one the gateway", note, StringComparison.Ordinal);
         Assert.DoesNotContain('\n', note);
         Assert.Contains(note, FanoutSummary.Render(slower, null), StringComparison.Ordinal);
         Assert.Contains(note, slower.ToMarkdown(), StringComparison.Ordinal);

@@ -27,20 +27,12 @@ public sealed class LocalRoom : IDisposable
     private readonly MemberShards _members = new();
     private readonly RoomFanout _fanout;
     private readonly object _pendingGate = new();
-    private readonly Timer _timer;
-    private readonly Timer _gapTimer;
-    private readonly Action<object?> _flushCallback;
+    private readonly FlushSchedule _schedule;
+    private readonly GapWatch _gap;
     private readonly ReliableOrder _order = new();
     private readonly RecentReliable _recent;
     private readonly List<TickEvent> _released = new();
     private readonly PendingTick _pending = new();
-    private bool _flushScheduled;
-    private bool _flushRunning;
-    private long _lastFlushMs = long.MinValue / 2;
-    private long _dueMs;
-    private long _gapSeq;
-    private long _gapSinceMs;
-    private bool _gapRepairAsked; // a gap is given up only after history was asked for it at least once
     private int _repairing;
     private bool _disposed;
 
@@ -57,9 +49,8 @@ public sealed class LocalRoom : IDisposable
         _policy = policy;
         _fanout = new RoomFanout(_members, options, metrics);
         _recent = new RecentReliable(options.ResumeBufferEvents, options.ResumeBufferSeconds);
-        _flushCallback = _ => Flush();
-        _timer = new Timer(static state => ((LocalRoom)state!).Flush(), this, Timeout.Infinite, Timeout.Infinite);
-        _gapTimer = new Timer(static state => ((LocalRoom)state!).OnGapTimer(), this, Timeout.Infinite, Timeout.Infinite);
+        _schedule = new FlushSchedule(Flush);
+        _gap = new GapWatch(options.ReorderWaitMs, options.GapGiveUpMs, OnGapTimer);
     }
 
     /// <summary>The room id.</summary>
@@ -246,21 +237,16 @@ public sealed class LocalRoom : IDisposable
         List<string>? bans;
         lock (_pendingGate)
         {
-            if (_flushRunning || _disposed)
+            if (_disposed || !_schedule.TryBegin(out var lateMs, out var intervalMs))
             {
-                return; // the running flush reschedules when it ends
+                return; // the running flush requests again when it ends
             }
 
-            _flushRunning = true;
-            _flushScheduled = false;
-            var now = Environment.TickCount64;
-            if (_dueMs > 0)
+            if (lateMs is { } late)
             {
-                _policy.FlushStarted(now - _dueMs, (int)Math.Max(1, _dueMs - _lastFlushMs));
-                _dueMs = 0;
+                _policy.FlushStarted(late, intervalMs);
             }
 
-            _lastFlushMs = now;
             (events, bans) = _pending.Take(RoomId);
         }
 
@@ -279,10 +265,8 @@ public sealed class LocalRoom : IDisposable
             LastFlushMicrosPerMember = System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMicroseconds / members;
             lock (_pendingGate)
             {
-                _flushRunning = false;
-                if (_flushScheduled)
+                if (_schedule.End())
                 {
-                    _flushScheduled = false;
                     ScheduleLocked();
                 }
             }
@@ -294,10 +278,9 @@ public sealed class LocalRoom : IDisposable
         lock (_pendingGate)
         {
             _disposed = true;
+            _schedule.Dispose();
+            _gap.Dispose();
         }
-
-        _timer.Dispose();
-        _gapTimer.Dispose();
     }
 
     /// <summary>Fans one tick's events out synchronously (benchmarks and tests; the engine calls it from Flush).</summary>
@@ -322,22 +305,12 @@ public sealed class LocalRoom : IDisposable
         WatchGapLocked();
     }
 
-    // Under _pendingGate. A new gap starts the clock: after ReorderWaitMs the gap is read back from history, and
-    // read again every ReorderWaitMs until it fills or GapGiveUpMs passes.
+    // Under _pendingGate: the gap clock follows the order's missing seq (GapWatch).
     private void WatchGapLocked()
     {
-        var missing = _order.MissingSeq;
-        if (missing == _gapSeq || _disposed)
+        if (!_disposed)
         {
-            return;
-        }
-
-        _gapSeq = missing;
-        if (missing != 0)
-        {
-            _gapSinceMs = Environment.TickCount64;
-            _gapRepairAsked = false;
-            _gapTimer.Change(_options.ReorderWaitMs, Timeout.Infinite);
+            _gap.Watch(_order.MissingSeq);
         }
     }
 
@@ -345,21 +318,17 @@ public sealed class LocalRoom : IDisposable
     {
         lock (_pendingGate)
         {
-            if (_disposed || _gapSeq == 0 || _order.MissingSeq != _gapSeq)
-            {
-                return;
-            }
-
-            // A timer that fires late (a busy machine) still asks history once before the gap is given up.
-            if (_gapRepairAsked && Environment.TickCount64 - _gapSinceMs >= _options.GapGiveUpMs)
+            var step = _disposed ? GapStep.None : _gap.Fire(_order.MissingSeq);
+            if (step == GapStep.GiveUp)
             {
                 _metrics.ReliableGapSkipped(_order.SkipGap(_released));
                 ReleaseLocked();
-                return;
             }
 
-            _gapTimer.Change(_options.ReorderWaitMs, Timeout.Infinite);
-            _gapRepairAsked = true;
+            if (step != GapStep.Repair)
+            {
+                return;
+            }
         }
 
         _metrics.ReliableGapRepair();
@@ -371,39 +340,10 @@ public sealed class LocalRoom : IDisposable
     // reliable tick however many gifts arrive.
     private void ScheduleLocked()
     {
-        if (_disposed)
+        if (!_disposed)
         {
-            return;
-        }
-
-        var members = _members.Count;
-        var wait = _pending.HasReliable ? _policy.ReliableTickFor(members) : _policy.TickFor(members);
-        var due = _lastFlushMs + wait;
-        if (_flushScheduled)
-        {
-            // Already due: only a reliable event's shorter wait can bring it forward.
-            if (_flushRunning || _dueMs == 0 || due >= _dueMs)
-            {
-                return;
-            }
-        }
-
-        _flushScheduled = true;
-        if (_flushRunning)
-        {
-            return; // rescheduled when the running flush ends
-        }
-
-        var dueIn = due - Environment.TickCount64;
-        if (dueIn <= 0)
-        {
-            _dueMs = 0;
-            ThreadPool.UnsafeQueueUserWorkItem(_flushCallback, null, preferLocal: false);
-        }
-        else
-        {
-            _dueMs = due;
-            _timer.Change(dueIn, Timeout.Infinite);
+            var members = _members.Count;
+            _schedule.Request(_pending.HasReliable ? _policy.ReliableTickFor(members) : _policy.TickFor(members));
         }
     }
 }

@@ -50,11 +50,13 @@ public sealed class FrameSocket : WebSocket
         connection.GetHttpContext()?.Features.Get<FrameSocket>();
 
     /// <summary>
-    /// Sends <paramref name="record"/> (one complete hub-protocol record) as one WebSocket message. Completes at once
-    /// when the socket took it without waiting (the usual case); the caller keeps the bytes alive until it completes.
+    /// Sends <paramref name="record"/> (one complete hub-protocol record in <paramref name="format"/>) as one WebSocket
+    /// message, text for JSON and binary for MessagePack as SignalR's transport sends them. Completes at once when the
+    /// socket took it without waiting (the usual case); the caller keeps the bytes alive until it completes.
     /// </summary>
-    public ValueTask SendRecordAsync(ReadOnlyMemory<byte> record, WebSocketMessageType type)
+    public ValueTask SendRecordAsync(ReadOnlyMemory<byte> record, FrameFormat format)
     {
+        var type = format == FrameFormat.Json ? WebSocketMessageType.Text : WebSocketMessageType.Binary;
         if (!_send.Wait(0))
         {
             return SendRecordLaterAsync(record, type);

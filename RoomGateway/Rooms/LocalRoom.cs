@@ -237,9 +237,9 @@ public sealed class LocalRoom : IDisposable
         List<string>? bans;
         lock (_pendingGate)
         {
-            if (_disposed || !_schedule.TryBegin(out var lateMs, out var intervalMs))
+            if (!_schedule.TryBegin(out var lateMs, out var intervalMs))
             {
-                return; // the running flush requests again when it ends
+                return; // one is running (it requests again when it ends), or the room is gone
             }
 
             if (lateMs is { } late)
@@ -340,10 +340,7 @@ public sealed class LocalRoom : IDisposable
     // reliable tick however many gifts arrive.
     private void ScheduleLocked()
     {
-        if (!_disposed)
-        {
-            var members = _members.Count;
-            _schedule.Request(_pending.HasReliable ? _policy.ReliableTickFor(members) : _policy.TickFor(members));
-        }
+        var members = _members.Count;
+        _schedule.Request(_pending.HasReliable ? _policy.ReliableTickFor(members) : _policy.TickFor(members));
     }
 }

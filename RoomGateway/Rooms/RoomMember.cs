@@ -30,7 +30,6 @@ public sealed class RoomMember : IThreadPoolWorkItem, IAsyncDisposable
     private static int s_nextShardSeed;
     private readonly HubConnectionContext _connection;
     private readonly FrameSocket? _socket; // frames go straight to the WebSocket when the connection has one
-    private readonly System.Net.WebSockets.WebSocketMessageType _messageType;
     private readonly FanoutOptions _options;
     private readonly FanoutMetrics _metrics;
     private readonly FrameFormat _format; // the connection's hub protocol: which bytes of a RoomFrame it is written
@@ -53,7 +52,6 @@ public sealed class RoomMember : IThreadPoolWorkItem, IAsyncDisposable
         _format = FrameFormats.Of(connection.Protocol);
         _socket = FrameSocket.Of(connection);
         metrics.WriterCreated(direct: _socket is not null);
-        _messageType = _format == FrameFormat.Json ? System.Net.WebSockets.WebSocketMessageType.Text : System.Net.WebSockets.WebSocketMessageType.Binary;
     }
 
     /// <summary>The SignalR connection id.</summary>
@@ -417,7 +415,7 @@ public sealed class RoomMember : IThreadPoolWorkItem, IAsyncDisposable
     }
 
     private ValueTask Write(RoomFrame frame) =>
-        _socket is { } socket ? socket.SendRecordAsync(frame.RecordFor(_format), _messageType) : _connection.WriteAsync(frame.MessageFor(_format));
+        _socket is { } socket ? socket.SendRecordAsync(frame.RecordFor(_format), _format) : _connection.WriteAsync(frame.MessageFor(_format));
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask AwaitThenDrainAsync(ValueTask write, RoomFrame frame)

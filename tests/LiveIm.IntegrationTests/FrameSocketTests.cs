@@ -18,7 +18,7 @@ public sealed class FrameSocketTests
         var socket = new FrameSocket(inner);
         await socket.SendAsync(Bytes("part1"), WebSocketMessageType.Text, endOfMessage: false, CancellationToken.None);
 
-        var frame = socket.SendRecordAsync(Bytes("frame"), WebSocketMessageType.Text);
+        var frame = socket.SendRecordAsync(Bytes("frame"), FrameFormat.Json);
         await Task.Delay(50);
         Assert.False(frame.IsCompleted, "the frame must not go out between two fragments");
 
@@ -33,7 +33,7 @@ public sealed class FrameSocketTests
         var inner = new RecordingSocket();
         var socket = new FrameSocket(inner);
         var gate = inner.HoldNextSend();
-        var frame = socket.SendRecordAsync(Bytes("frame"), WebSocketMessageType.Text);
+        var frame = socket.SendRecordAsync(Bytes("frame"), FrameFormat.Json);
         Assert.False(frame.IsCompleted);
 
         var ping = socket.SendAsync(Bytes("ping"), WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None).AsTask();
@@ -51,12 +51,12 @@ public sealed class FrameSocketTests
     {
         var inner = new RecordingSocket { FailNext = true };
         var socket = new FrameSocket(inner);
-        await Assert.ThrowsAsync<WebSocketException>(async () => await socket.SendRecordAsync(Bytes("lost"), WebSocketMessageType.Text));
-        await socket.SendRecordAsync(Bytes("next"), WebSocketMessageType.Text);
+        await Assert.ThrowsAsync<WebSocketException>(async () => await socket.SendRecordAsync(Bytes("lost"), FrameFormat.Json));
+        await socket.SendRecordAsync(Bytes("next"), FrameFormat.Json);
 
         inner.FailNext = true;
         await Assert.ThrowsAsync<WebSocketException>(async () => await socket.SendAsync(Bytes("half"), WebSocketMessageType.Text, endOfMessage: false, CancellationToken.None));
-        await socket.SendRecordAsync(Bytes("after"), WebSocketMessageType.Text).AsTask().WaitAsync(TimeSpan.FromSeconds(5));
+        await socket.SendRecordAsync(Bytes("after"), FrameFormat.Json).AsTask().WaitAsync(TimeSpan.FromSeconds(5));
         Assert.Equal(["next/end", "after/end"], inner.Sent);
     }
 
@@ -79,7 +79,7 @@ public sealed class FrameSocketTests
         {
             for (var i = 0; i < 300; i++)
             {
-                await socket.SendRecordAsync(Bytes($"w{w}-{i}"), WebSocketMessageType.Text);
+                await socket.SendRecordAsync(Bytes($"w{w}-{i}"), FrameFormat.Json);
             }
         })).ToArray();
         await Task.WhenAll(writers.Append(signalR)).WaitAsync(TimeSpan.FromSeconds(30));

@@ -6,6 +6,7 @@ using LiveIm.Hosting.Metrics;
 using LiveIm.Hosting.Presence;
 using LiveIm.RoomGateway.Auth;
 using LiveIm.RoomGateway.Backend;
+using LiveIm.RoomGateway.Connections;
 using LiveIm.RoomGateway.Delivery;
 using LiveIm.RoomGateway.Drain;
 using LiveIm.RoomGateway.Hubs;
@@ -69,6 +70,10 @@ public static class GatewaySetup
         builder.Services.AddSingleton<CallLimiter>();
         builder.Services.AddSingleton<ConnectionAdmission>();
         builder.Services.AddSingleton<LimitsHubFilter>();
+        // Before the drain: hosted services stop in reverse order, so the drain runs first and ConnectionHeartbeat then
+        // closes whatever connections are left (RoomGateway/Connections).
+        builder.Services.AddSingleton<ConnectionHeartbeat>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<ConnectionHeartbeat>());
         builder.AddGatewayDrain();
         builder.Services.AddOptions<HubOptions>().Configure<LimitsOptions>((options, limits) =>
         {
@@ -110,6 +115,9 @@ public static class GatewaySetup
         app.MapLiveImHealth();
         app.MapLiveImMetrics();
         app.MapDrainAdmin();
+        // The hub's WebSocket connections and its negotiate request (RoomGateway/Connections); anything else on the
+        // hub path reaches MapHub, which answers it as SignalR does.
+        app.UseMiddleware<HubWebSocketEndpoint>();
         // WebSockets only (docs/protocol.md): a connection is then exactly one request, which is what the connection
         // caps count; a long-polling connection would be a series of requests that no cap could see.
         app.MapHub<RoomHub>(HubPath, options => options.Transports = HttpTransportType.WebSockets);

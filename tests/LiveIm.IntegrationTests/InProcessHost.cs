@@ -29,9 +29,19 @@ public sealed class InProcessHost : IAsyncDisposable
     public static Task<InProcessHost> RoomServiceAsync(IReadOnlyDictionary<string, string?> settings) =>
         StartAsync(b => b.AddRoomService(), a => a.MapRoomService(), settings);
 
-    /// <summary>Starts a gateway.</summary>
-    public static Task<InProcessHost> GatewayAsync(IReadOnlyDictionary<string, string?> settings) =>
-        StartAsync(b => b.AddRoomGateway(), a => a.MapRoomGateway(), settings);
+    /// <summary>The host's services (a gateway's connection count, say).</summary>
+    public IServiceProvider Services => _app.Services;
+
+    /// <summary>Starts a gateway; <paramref name="configure"/> (when given) runs after its own registrations.</summary>
+    public static Task<InProcessHost> GatewayAsync(IReadOnlyDictionary<string, string?> settings, Action<WebApplicationBuilder>? configure = null) =>
+        StartAsync(
+            b =>
+            {
+                b.AddRoomGateway();
+                configure?.Invoke(b);
+            },
+            a => a.MapRoomGateway(),
+            settings);
 
     public async ValueTask DisposeAsync()
     {

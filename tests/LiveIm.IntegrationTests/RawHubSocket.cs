@@ -52,12 +52,14 @@ public sealed class RawHubSocket : IAsyncDisposable
     /// Connects with <paramref name="token"/> as <c>access_token</c> (none when null) and completes the handshake.
     /// A refused upgrade throws <see cref="WebSocketException"/> with <see cref="RefusedStatus"/> set.
     /// </summary>
-    public async Task ConnectAsync(Uri gateway, string? token, CancellationToken ct = default)
+    public Task ConnectAsync(Uri gateway, string? token, CancellationToken ct = default) =>
+        ConnectAsync(gateway, token, null, ct);
+
+    /// <summary>As <see cref="ConnectAsync(Uri, string?, CancellationToken)"/>, with <paramref name="query"/> (already escaped) added to the URL.</summary>
+    public async Task ConnectAsync(Uri gateway, string? token, string? query, CancellationToken ct = default)
     {
-        var ws = new UriBuilder(gateway)
-        {
-            Scheme = "ws", Path = "/hubs/room", Query = token is null ? string.Empty : "access_token=" + Uri.EscapeDataString(token),
-        }.Uri;
+        var parts = new[] { token is null ? null : "access_token=" + Uri.EscapeDataString(token), query }.Where(p => p is not null);
+        var ws = new UriBuilder(gateway) { Scheme = "ws", Path = "/hubs/room", Query = string.Join('&', parts) }.Uri;
         try
         {
             await _socket.ConnectAsync(ws, _invoker, ct);
@@ -171,6 +173,13 @@ public sealed class RawHubSocket : IAsyncDisposable
             _pending.Append(chars, 0, _utf8.GetChars(buffer, 0, result.Count, chars, 0));
         }
     }
+
+    /// <summary>The client's WebSocket state (CloseReceived once the server's close frame was read and not answered).</summary>
+    public WebSocketState State => _socket.State;
+
+    /// <summary>Sends the client's close frame (NormalClosure) without waiting for the server's.</summary>
+    public Task SendCloseAsync(CancellationToken ct = default) =>
+        _socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "bye", ct);
 
     public async ValueTask DisposeAsync()
     {

@@ -48,6 +48,7 @@ done
   grep -E '^(VmRSS|RssAnon|RssFile|RssShmem|VmHWM)' "/proc/$pid/status"
   grep -E '^(Anonymous|Private_Dirty)' "/proc/$pid/smaps_rollup" | sed 's/^/smaps /'
 } >"$out/$name.memory.txt"
+cp "/proc/$pid/smaps" "$out/$name.smaps"  # every mapping's RSS: LoadTest/profile/smaps-top.py reads it
 dotnet-counters collect -p "$pid" --format json -o "$out/$name.counters.json" --duration 00:00:00:04 \
   --counters 'System.Runtime[dotnet.gc.last_collection.heap.size,dotnet.gc.last_collection.memory.committed_size,dotnet.gc.heap.total_allocated,dotnet.gc.collections,dotnet.process.memory.working_set,dotnet.gc.last_collection.heap.fragmentation.size]' >/dev/null 2>&1 || true
 if [ -z "${NO_DUMP:-}" ]; then  # NO_DUMP=1: memory and GC figures only

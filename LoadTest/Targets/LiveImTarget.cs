@@ -17,6 +17,7 @@ namespace LiveIm.LoadTest.Targets;
 internal sealed class LiveImTarget : BenchTarget
 {
     private const string AlphaNumeric = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    private const string GatewayEnvPrefix = "LOADTEST_GATEWAY_";
 
     private readonly FanoutOptions _options;
     private readonly string? _systemRoot;
@@ -147,6 +148,16 @@ internal sealed class LiveImTarget : BenchTarget
             // A fixed tick: the shortest and the longest the same (otherwise the gateway sizes it by room size).
             gatewayEnv["Fanout__TickMs"] = tick.ToString(CultureInfo.InvariantCulture);
             gatewayEnv["Fanout__MaxTickMs"] = tick.ToString(CultureInfo.InvariantCulture);
+        }
+
+        // LOADTEST_GATEWAY_X=v in LoadTest's environment sets X=v for the gateway alone (e.g. a GC setting to measure:
+        // LOADTEST_GATEWAY_DOTNET_GCConserveMemory=5), leaving the load clients and the other targets as they are.
+        foreach (System.Collections.DictionaryEntry variable in Environment.GetEnvironmentVariables())
+        {
+            if (variable.Key is string key && key.StartsWith(GatewayEnvPrefix, StringComparison.Ordinal) && key.Length > GatewayEnvPrefix.Length)
+            {
+                gatewayEnv[key[GatewayEnvPrefix.Length..]] = variable.Value as string ?? "";
+            }
         }
 
         SetUrls(gatewayEnv, Port);

@@ -196,21 +196,14 @@ internal sealed class WebSocketMessageWriter : PipeWriter
 
     private void Ensure(int sizeHint)
     {
-        var needed = _written + Math.Max(sizeHint, 1);
         if (_buffer is null)
         {
-            _buffer = ArrayPool<byte>.Shared.Rent(Math.Max(needed, MinimumBuffer));
+            _buffer = ArrayPool<byte>.Shared.Rent(Math.Max(_written + Math.Max(sizeHint, 1), MinimumBuffer));
             return;
         }
 
-        if (needed <= _buffer.Length)
-        {
-            return;
-        }
-
-        var bigger = ArrayPool<byte>.Shared.Rent(Math.Max(needed, _buffer.Length * 2));
-        _buffer.AsSpan(0, _written).CopyTo(bigger);
-        ArrayPool<byte>.Shared.Return(_buffer);
-        _buffer = bigger;
+        var buffer = _buffer;
+        Delivery.PooledBufferWriter.Grow(ref buffer, _written, sizeHint);
+        _buffer = buffer;
     }
 }

@@ -42,17 +42,23 @@ internal sealed class PooledBufferWriter : IBufferWriter<byte>
         return buffer;
     }
 
-    private void Ensure(int sizeHint)
+    private void Ensure(int sizeHint) => Grow(ref _buffer, _written, sizeHint);
+
+    /// <summary>
+    /// Makes room for <paramref name="sizeHint"/> more bytes (at least one) after <paramref name="written"/>: when the
+    /// array is too small, rents one at least twice its size, copies what is written and returns the old one to the pool.
+    /// </summary>
+    internal static void Grow(ref byte[] buffer, int written, int sizeHint)
     {
-        var needed = _written + Math.Max(sizeHint, 1);
-        if (needed <= _buffer.Length)
+        var needed = written + Math.Max(sizeHint, 1);
+        if (needed <= buffer.Length)
         {
             return;
         }
 
-        var bigger = ArrayPool<byte>.Shared.Rent(Math.Max(needed, _buffer.Length * 2));
-        _buffer.AsSpan(0, _written).CopyTo(bigger);
-        ArrayPool<byte>.Shared.Return(_buffer);
-        _buffer = bigger;
+        var bigger = ArrayPool<byte>.Shared.Rent(Math.Max(needed, buffer.Length * 2));
+        buffer.AsSpan(0, written).CopyTo(bigger);
+        ArrayPool<byte>.Shared.Return(buffer);
+        buffer = bigger;
     }
 }

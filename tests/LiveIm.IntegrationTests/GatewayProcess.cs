@@ -65,6 +65,26 @@ public sealed class GatewayProcess : ServerProcess
         await kill.WaitForExitAsync();
     }
 
+    /// <summary>The names of the process's threads (<c>/proc/pid/task/*/comm</c>, as the kernel keeps them: 15 characters).</summary>
+    public IReadOnlyList<string> ThreadNames()
+    {
+        var pid = ProcessId ?? throw new InvalidOperationException("the gateway process is not running");
+        var names = new List<string>();
+        foreach (var task in Directory.EnumerateDirectories($"/proc/{pid}/task"))
+        {
+            try
+            {
+                names.Add(File.ReadAllText(Path.Combine(task, "comm")).TrimEnd('\n'));
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // The thread ended between the listing and the read.
+            }
+        }
+
+        return names;
+    }
+
     /// <summary>The process's resident memory (VmRSS) in bytes.</summary>
     public long ResidentBytes()
     {

@@ -194,15 +194,10 @@ internal sealed class WebSocketMessageWriter : PipeWriter
         }
     }
 
+    // Without a buffer nothing is written (_written is reset with it), so a fresh one of the hint's size needs no growing.
     private void Ensure(int sizeHint)
     {
-        if (_buffer is null)
-        {
-            _buffer = ArrayPool<byte>.Shared.Rent(Math.Max(_written + Math.Max(sizeHint, 1), MinimumBuffer));
-            return;
-        }
-
-        var buffer = _buffer;
+        var buffer = _buffer ?? ArrayPool<byte>.Shared.Rent(Math.Max(sizeHint, MinimumBuffer));
         Delivery.PooledBufferWriter.Grow(ref buffer, _written, sizeHint);
         _buffer = buffer;
     }

@@ -69,8 +69,9 @@ public sealed class FanoutOptions
     public int CloseGraceMs { get; set; } = 2000;
 
     /// <summary>
-    /// Rooms with more local members than this are written by several workers in parallel (one per membership
-    /// shard group) rather than by one.
+    /// Rooms with more local members than this are written by one worker per core on the thread pool, a membership
+    /// shard per step, the sockets sending between the steps (<see cref="Rooms.ShardWalk"/>), rather than at once on
+    /// the flush's thread.
     /// </summary>
     public int ParallelFanoutThreshold { get; set; } = 2048;
 

@@ -251,9 +251,14 @@ public sealed class LocalRoom : IDisposable
         }
 
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        _fanout.WriteTick(events, () => FlushWritten(started, bans));
+    }
+
+    // The pending tick is written (on the flush's thread, or a walk's for a big room): close the banned users, end the flush.
+    private void FlushWritten(long started, List<string>? bans)
+    {
         try
         {
-            _fanout.WriteTick(events);
             if (bans is not null)
             {
                 BanSweep.Close(RoomId, _members, bans, _metrics);

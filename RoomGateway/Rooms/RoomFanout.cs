@@ -4,26 +4,26 @@ namespace LiveIm.RoomGateway.Rooms;
 
 /// <summary>
 /// Writes one tick to a room's members: the tick's events as frames of at most <see cref="FanoutOptions.MaxFrameBytes"/>
-/// (usually one), each built once and offered, as the same bytes, to every member, shard by shard, in parallel for
-/// big rooms; in MessagePack too when a member speaks it (<see cref="RoomFrame.MessageFor"/>: built by the first such
-/// member, lazily). A member that cannot take a frame handles that alone (<see cref="RoomMember.Offer"/>); the walk never
-/// waits for a client.
+/// (usually one), each built once and offered, as the same bytes, to every member, shard by shard; in MessagePack too
+/// when a member speaks it (<see cref="RoomFrame.MessageFor"/>: built by the first such member, lazily). A big room is
+/// walked in steps on the thread pool (<see cref="ShardWalk"/>), a small one at once on the flush's thread. A member
+/// that cannot take a frame handles that alone (<see cref="RoomMember.Offer"/>); the walk never waits for a client.
 /// </summary>
 internal sealed class RoomFanout
 {
-    private static readonly MemberShards.Visitor<FanoutState> OfferVisitor = static (RoomMember member, ref FanoutState state) =>
+    internal static readonly MemberShards.Visitor<OfferState> OfferVisitor = static (RoomMember member, ref OfferState state) =>
     {
-        if (member.Offer(state.Full, state.ReliableOnly) is { } given)
+        if (member.Offer(state.Frame.Full, state.Frame.ReliableOnly) is { } given)
         {
-            if (ReferenceEquals(given, state.Full))
+            if (ReferenceEquals(given, state.Frame.Full))
             {
-                state.FullRecipients++;
-                state.FullBytes += given.LengthIn(member.Format);
+                state.Totals.FullRecipients++;
+                state.Totals.FullBytes += given.LengthIn(member.Format);
             }
             else
             {
-                state.ReliableRecipients++;
-                state.ReliableBytes += given.LengthIn(member.Format);
+                state.Totals.ReliableRecipients++;
+                state.Totals.ReliableBytes += given.LengthIn(member.Format);
             }
         }
     };
@@ -39,21 +39,75 @@ internal sealed class RoomFanout
         _metrics = metrics;
     }
 
-    /// <summary>Writes <paramref name="events"/> (one tick, in order) as one frame, or several when it is too big for one.</summary>
-    public void WriteTick(List<TickEvent> events)
+    /// <summary>
+    /// Writes <paramref name="events"/> (one tick, in order) as one frame, or several when it is too big for one, and
+    /// calls <paramref name="written"/> once every member was offered every frame: before returning for a room of at
+    /// most <see cref="FanoutOptions.ParallelFanoutThreshold"/> members, later, on a thread-pool thread, for a bigger one.
+    /// </summary>
+    public void WriteTick(List<TickEvent> events, Action written)
     {
-        foreach (var frame in FramePieces.Of(events, _options.MaxFrameBytes))
+        var frames = new List<OfferedFrame>(1);
+        var walking = false;
+        try
         {
-            _metrics.Written(frame);
-            WriteFrame(frame);
+            foreach (var piece in FramePieces.Of(events, _options.MaxFrameBytes))
+            {
+                _metrics.Written(piece);
+                frames.Add(Build(piece));
+            }
+
+            if (_members.Count > _options.ParallelFanoutThreshold)
+            {
+                ShardWalk.Start(_members, frames, Environment.ProcessorCount, walk =>
+                {
+                    try
+                    {
+                        for (var i = 0; i < walk.Frames.Count; i++)
+                        {
+                            Record(walk.Frames[i], walk.Totals(i));
+                        }
+                    }
+                    finally
+                    {
+                        Release(walk.Frames);
+                        written();
+                    }
+                });
+                walking = true;
+                return;
+            }
+
+            foreach (var frame in frames)
+            {
+                Record(frame, WalkAll(frame));
+            }
+        }
+        finally
+        {
+            if (!walking)
+            {
+                Release(frames);
+                written();
+            }
         }
     }
 
-    /// <summary>
-    /// Builds the frame once (and its reliable-only twin when it mixes lanes, for members that dropped to the
-    /// reliable lanes) and offers it to every member.
-    /// </summary>
+    /// <summary>Writes one frame to every member on this thread (benchmarks and tests).</summary>
     public void WriteFrame(List<TickEvent> events)
+    {
+        var frame = Build(events);
+        try
+        {
+            Record(frame, WalkAll(frame));
+        }
+        finally
+        {
+            Release([frame]);
+        }
+    }
+
+    // The frame, and its reliable-only twin when it mixes lanes (for members that dropped to the reliable lanes).
+    private OfferedFrame Build(List<TickEvent> events)
     {
         var full = RoomFrame.Build(events);
         RoomFrame? reliableOnly = null;
@@ -67,58 +121,38 @@ internal sealed class RoomFanout
         }
 
         _metrics.Tick();
-        try
+        return new OfferedFrame(full, reliableOnly);
+    }
+
+    private FanoutTotals WalkAll(OfferedFrame frame)
+    {
+        var state = new OfferState(frame);
+        for (var shard = 0; shard < _members.ShardCount; shard++)
         {
-            long fullRecipients = 0, reliableRecipients = 0, fullBytes = 0, reliableBytes = 0;
-            if (_members.Count > _options.ParallelFanoutThreshold && Environment.ProcessorCount > 1)
-            {
-                Parallel.For(0, _members.ShardCount, shard =>
-                {
-                    var state = new FanoutState(full, reliableOnly);
-                    _members.ForEachInShard(shard, ref state, OfferVisitor);
-                    Interlocked.Add(ref fullRecipients, state.FullRecipients);
-                    Interlocked.Add(ref reliableRecipients, state.ReliableRecipients);
-                    Interlocked.Add(ref fullBytes, state.FullBytes);
-                    Interlocked.Add(ref reliableBytes, state.ReliableBytes);
-                });
-            }
-            else
-            {
-                var state = new FanoutState(full, reliableOnly);
-                for (var shard = 0; shard < _members.ShardCount; shard++)
-                {
-                    _members.ForEachInShard(shard, ref state, OfferVisitor);
-                }
-
-                fullRecipients = state.FullRecipients;
-                reliableRecipients = state.ReliableRecipients;
-                fullBytes = state.FullBytes;
-                reliableBytes = state.ReliableBytes;
-            }
-
-            _metrics.Delivered(full.Counts, fullRecipients, fullRecipients, fullBytes);
-            if (reliableOnly is not null && !ReferenceEquals(reliableOnly, full))
-            {
-                _metrics.Delivered(reliableOnly.Counts, reliableRecipients, reliableRecipients, reliableBytes);
-            }
+            _members.ForEachInShard(shard, ref state, OfferVisitor);
         }
-        finally
+
+        return state.Totals;
+    }
+
+    private void Record(OfferedFrame frame, FanoutTotals totals)
+    {
+        _metrics.Delivered(frame.Full.Counts, totals.FullRecipients, totals.FullRecipients, totals.FullBytes);
+        if (frame.ReliableOnly is { } reliable && !ReferenceEquals(reliable, frame.Full))
         {
-            full.Release();
-            if (reliableOnly is not null && !ReferenceEquals(reliableOnly, full))
-            {
-                reliableOnly.Release();
-            }
+            _metrics.Delivered(reliable.Counts, totals.ReliableRecipients, totals.ReliableRecipients, totals.ReliableBytes);
         }
     }
 
-    private struct FanoutState(RoomFrame full, RoomFrame? reliableOnly)
+    private static void Release(IReadOnlyList<OfferedFrame> frames)
     {
-        public readonly RoomFrame Full = full;
-        public readonly RoomFrame? ReliableOnly = reliableOnly;
-        public long FullRecipients;
-        public long ReliableRecipients;
-        public long FullBytes; // in each member's own format (JSON or MessagePack)
-        public long ReliableBytes;
+        foreach (var frame in frames)
+        {
+            frame.Full.Release();
+            if (frame.ReliableOnly is { } reliable && !ReferenceEquals(reliable, frame.Full))
+            {
+                reliable.Release();
+            }
+        }
     }
 }

@@ -39,24 +39,38 @@ public static class GatewayAuthentication
     public static void UseTokenRejection(this WebApplication app)
     {
         var check = app.Services.GetRequiredService<TokenCheck>();
-        app.Use(async (context, next) =>
-        {
-            if (context.Request.Path.StartsWithSegments("/hubs") && TokenOf(context.Request) is { } token)
-            {
-                var (user, refusal) = await check.ValidateAsync(token);
-                if (user is null)
-                {
-                    context.Response.StatusCode = StatusCodes.Status401Unauthorized;
-                    context.Response.ContentType = "text/plain; charset=utf-8";
-                    await context.Response.WriteAsync($"{ErrorCodes.Unauthorized}: {refusal}");
-                    return;
-                }
 
-                context.User = user;
+        // Not an async lambda: a WebSocket request stays inside every middleware it passed for the connection's life,
+        // and an awaiting middleware keeps its state machine (about 130 bytes) that long. An anonymous request goes
+        // straight on, and so does a signed-in one whose token validated synchronously (the usual case: the keys are
+        // in the configuration, nothing to fetch).
+        app.Use((context, next) =>
+        {
+            if (!context.Request.Path.StartsWithSegments("/hubs") || TokenOf(context.Request) is not { } token)
+            {
+                return next(context);
             }
 
-            await next(context);
+            var validation = check.ValidateAsync(token);
+            return validation.IsCompletedSuccessfully ? Admit(context, next, validation.Result) : AdmitAsync(context, next, validation);
         });
+    }
+
+    private static async Task AdmitAsync(HttpContext context, RequestDelegate next, Task<(ClaimsPrincipal? User, string Refusal)> validation) =>
+        await Admit(context, next, await validation);
+
+    // The request goes on as the token's user, or ends here with 401 and why.
+    private static Task Admit(HttpContext context, RequestDelegate next, (ClaimsPrincipal? User, string Refusal) validation)
+    {
+        if (validation.User is null)
+        {
+            context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+            context.Response.ContentType = "text/plain; charset=utf-8";
+            return context.Response.WriteAsync($"{ErrorCodes.Unauthorized}: {validation.Refusal}");
+        }
+
+        context.User = validation.User;
+        return next(context);
     }
 
     // The query parameter first (what browsers send), then the header. A present but empty or non-bearer credential is

@@ -43,7 +43,7 @@ public sealed class RedisHangTests
         await viewerC.JoinRoomAsync(room);
 
         var acknowledged = new ConcurrentDictionary<string, long>();
-        var failures = new ConcurrentQueue<(long Ms, string Code)>();
+        var failures = new ConcurrentQueue<(long Ms, string Code, string Message)>();
         using var stop = new CancellationTokenSource();
 
         // The streamer's app: one gift every 50 ms; a failed send is retried with the same clientMsgId until it is
@@ -63,7 +63,7 @@ public sealed class RedisHangTests
                     }
                     catch (RoomClientException ex)
                     {
-                        failures.Enqueue((clock.ElapsedMilliseconds, ex.Code));
+                        failures.Enqueue((clock.ElapsedMilliseconds, ex.Code, ex.Message));
                         await Task.Delay(100);
                     }
                 }
@@ -103,9 +103,11 @@ public sealed class RedisHangTests
         Assert.NotEmpty(failed);
         Assert.All(failed, f => Assert.Equal("unavailable", f.Code));
 
-        // Redis:TimeoutMs (1000) + the 250 ms timeout check + the way through gateway and bus: well inside the 2 s bus
-        // timeout, so the answer is RoomService's own unavailable, not a gateway giving up on RoomService.
-        Assert.All(failed, f => Assert.True(f.Ms < 1800, $"a send failed after {f.Ms} ms"));
+        // Each failure is RoomService's own answer, bounded by Redis:TimeoutMs (1000) + the 250 ms timeout check + the
+        // way through gateway and bus, not the gateway giving up on RoomService at its 2 s bus timeout ("room service
+        // unreachable"). Asserted by who answered, not by the time: on a loaded 2-core machine the way through adds
+        // a few hundred ms (1.86-1.95 s seen in a full suite run), which says nothing about the store timeout.
+        Assert.All(failed, f => Assert.Contains("the room store is unavailable", f.Message, StringComparison.Ordinal));
 
         var seqs = acknowledged.Values.Order().ToArray();
         Assert.Equal(Enumerable.Range(1, seqs.Length).Select(n => (long)n), seqs); // each gift once, contiguous

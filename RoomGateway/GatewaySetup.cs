@@ -86,13 +86,7 @@ public static class GatewaySetup
             // at once, so SignalR never stops reading a connection behind slow calls (see LimitsHubFilter).
             options.MaximumParallelInvocationsPerClient = limits.MaxPendingInvocations + 1;
         });
-        builder.Services.AddSignalR(options =>
-        {
-            // In this order: the limits run inside the error filter, which turns their refusals into
-            // "rate_limited: ... retryAfterMs=n" like any RoomException.
-            options.AddFilter<RoomErrorFilter>();
-            options.AddFilter<LimitsHubFilter>();
-        });
+        builder.Services.AddSignalR(AddHubFilters);
         builder.Services.RemoveAll<IHubProtocol>();
         // JSON (the default) and MessagePack, both with coded errors; a client picks one in the SignalR handshake.
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IHubProtocol, CodedJsonHubProtocol>());
@@ -142,4 +136,18 @@ public static class GatewaySetup
         builder.Services.AddOptions<HostOptions>().Configure<DrainOptions, FanoutOptions>(
             (host, drain, fanout) => host.ShutdownTimeout = DrainOnShutdown.Longest(drain, fanout) + TimeSpan.FromSeconds(5));
     }
+
+    /// <summary>
+    /// The hub's filters, in this order: the limits run inside the error filter, which turns their refusals into
+    /// <c>"rate_limited: ... retryAfterMs=n"</c> like any RoomException. (Also given to the anonymous connections'
+    /// handler, see HubWebSocketEndpoint.)
+    /// </summary>
+    internal static void AddHubFilters(HubOptions options)
+    {
+        options.AddFilter<RoomErrorFilter>();
+        options.AddFilter<LimitsHubFilter>();
+    }
+
+    /// <summary>Whether a connection came with a valid token (anything else is an anonymous viewer).</summary>
+    internal static bool IsSignedIn(System.Security.Claims.ClaimsPrincipal? user) => user?.Identity?.IsAuthenticated == true;
 }

@@ -126,9 +126,10 @@ internal sealed class LiveImTarget : BenchTarget
             // budget is above): one host plays every client (per-IP cap), receivers join in one storm (join
             // admission), a few publishers send the whole room's traffic (per-connection rates) with up to 127 calls
             // in flight each (Publisher.MaxInFlight; one more than the gateway allows in progress would be refused
-            // rather than queued). 127, not more: SignalR gives every connection, receivers included, a semaphore of
-            // MaxPendingInvocations + 1 slots (a channel holding one item per slot, its buffer the next power of two),
-            // so 256 would cost each receiver 2 KB (512 slots) where 127 costs 0.5 KB. Unknown to builds without the limits.
+            // rather than queued). 127, not more: SignalR gives every signed-in connection a semaphore of
+            // MaxPendingInvocations + 1 slots (a channel holding one item per slot, its buffer the next power of two:
+            // 0.5 KB at 127); the anonymous receivers have their own Limits:AnonymousMaxPendingInvocations (2), so
+            // this setting no longer costs them (builds before it gave them the 0.5 KB too). Unknown to builds without the limits.
             ["Limits__MaxConnections"] = "1000000",
             ["Limits__MaxConnectionsPerIp"] = "1000000",
             ["Limits__JoinsPerSecond"] = "1000000",

@@ -3,7 +3,10 @@ using System.IO.Pipelines;
 using System.Security.Cryptography;
 using System.Text.Json;
 using LiveIm.RoomGateway.Hubs;
+using LiveIm.RoomGateway.Limits;
 using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.Protocol;
+using Microsoft.Extensions.Options;
 
 namespace LiveIm.RoomGateway.Connections;
 
@@ -35,15 +38,24 @@ internal sealed class HubWebSocketEndpoint
     private readonly PathString _hubPath;
     private readonly PathString _negotiatePath;
     private readonly HubConnectionHandler<RoomHub> _hub;
+    private readonly HubConnectionHandler<RoomHub> _anonymousHub;
     private readonly ConnectionHeartbeat _heartbeat;
     private readonly PipeOptions _inputOptions;
 
-    public HubWebSocketEndpoint(RequestDelegate next, IServiceProvider services, ConnectionHeartbeat heartbeat)
+    public HubWebSocketEndpoint(RequestDelegate next, IServiceProvider services, ConnectionHeartbeat heartbeat, LimitsOptions limits)
     {
         _next = next;
         _hubPath = new PathString(GatewaySetup.HubPath);
         _negotiatePath = _hubPath.Add("/negotiate");
         _hub = ActivatorUtilities.GetServiceOrCreateInstance<HubConnectionHandler<RoomHub>>(services);
+        _anonymousHub = new HubConnectionHandler<RoomHub>(
+            services.GetRequiredService<HubLifetimeManager<RoomHub>>(),
+            services.GetRequiredService<IHubProtocolResolver>(),
+            Options.Create(AnonymousOptions(new HubOptions(), services.GetRequiredService<IOptions<HubOptions>>().Value, limits)),
+            Options.Create(AnonymousOptions(new HubOptions<RoomHub>(), services.GetRequiredService<IOptions<HubOptions>>().Value, limits)),
+            services.GetRequiredService<ILoggerFactory>(),
+            services.GetRequiredService<IUserIdProvider>(),
+            services.GetRequiredService<IServiceScopeFactory>());
         _heartbeat = heartbeat;
 
         // SignalR's defaults for a connection's input (TransportMaxBufferSize 64 KB): the socket is not read further
@@ -79,7 +91,34 @@ internal sealed class HubWebSocketEndpoint
     {
         var socket = await context.WebSockets.AcceptWebSocketAsync().ConfigureAwait(false);
         var connection = new HubWebSocketConnection(context, socket, NewId(), _inputOptions);
-        await connection.RunAsync(_hub, _heartbeat).ConfigureAwait(false);
+        await connection.RunAsync(GatewaySetup.IsSignedIn(context.User) ? _hub : _anonymousHub, _heartbeat).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The hub's options for anonymous connections, written into <paramref name="options"/>: the same as
+    /// <paramref name="configured"/> (every public setting, the same filters), with
+    /// <see cref="LimitsOptions.AnonymousMaxPendingInvocations"/> + 1 invocation slots. The handler takes some settings
+    /// from its global options and some from its hub's, so both get them.
+    /// </summary>
+    /// <remarks>
+    /// Why a second handler: SignalR sizes a connection's invocation semaphore from its handler's options, once, at
+    /// connect; the slots cost a channel buffer per connection for its life (with the benchmark's 127 calls in flight
+    /// for its publishers, ~470 bytes on every receiver). An anonymous viewer can only join, leave and watch.
+    /// </remarks>
+    internal static T AnonymousOptions<T>(T options, HubOptions configured, LimitsOptions limits)
+        where T : HubOptions
+    {
+        foreach (var property in typeof(HubOptions).GetProperties(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance))
+        {
+            if (property is { CanRead: true, CanWrite: true } && property.GetIndexParameters().Length == 0)
+            {
+                property.SetValue(options, property.GetValue(configured));
+            }
+        }
+
+        options.MaximumParallelInvocationsPerClient = limits.AnonymousMaxPendingInvocations + 1;
+        GatewaySetup.AddHubFilters(options);
+        return options;
     }
 
     // The negotiate answer SignalR's clients expect (the transport protocol's NegotiateResponse), WebSockets only.

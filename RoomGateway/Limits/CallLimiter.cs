@@ -51,13 +51,14 @@ public sealed class CallLimiter
     /// <c>rate_limited</c> often enough to be closed for flooding. An admitted call must be ended with
     /// <see cref="EndCall"/>.
     /// </summary>
-    internal Admission TryBeginCall(string connectionId, CallKind kind, CancellationToken connectionAborted)
+    internal Admission TryBeginCall(string connectionId, CallKind kind, CancellationToken connectionAborted, bool signedIn = true)
     {
         var limits = StateOf(connectionId, connectionAborted);
-        if (!limits.TryBeginCall(_options.MaxPendingInvocations))
+        var maxPending = _options.MaxPendingFor(signedIn);
+        if (!limits.TryBeginCall(maxPending))
         {
             _metrics.RateLimited(LimitsMetrics.Pending);
-            return Refuse(limits, $"more than {_options.MaxPendingInvocations} calls in progress per connection", PendingRetryAfterMs);
+            return Refuse(limits, $"more than {maxPending} calls in progress per connection", PendingRetryAfterMs);
         }
 
         var now = _time.GetTimestamp();

@@ -15,8 +15,8 @@ namespace LiveIm.RoomGateway.Limits;
 /// <para>Calls in flight: SignalR runs at most <c>MaximumParallelInvocationsPerClient</c> calls of a connection at
 /// once and, at that limit, stops reading the connection until one completes (so the client's pings and replies wait
 /// too, and a client firing 100 calls waits for 100 round trips one after another). The gateway sets it to
-/// <see cref="LimitsOptions.MaxPendingInvocations"/> + 1 and this filter refuses a call beyond
-/// <see cref="LimitsOptions.MaxPendingInvocations"/> at once: the spare slot is only ever held by a refusal, which
+/// <see cref="LimitsOptions.MaxPendingInvocations"/> + 1 (<see cref="LimitsOptions.AnonymousMaxPendingInvocations"/> + 1
+/// for an anonymous connection) and this filter refuses a call beyond that limit at once: the spare slot is only ever held by a refusal, which
 /// completes without waiting for anything, so SignalR never stops reading a connection for long. A client that does
 /// not read its replies still meets backpressure (the refusals' completions fill its transport).</para>
 /// </remarks>
@@ -41,7 +41,7 @@ public sealed partial class LimitsHubFilter : IHubFilter
     {
         var context = invocationContext.Context;
         var kind = CallKinds.Of(invocationContext.HubMethodName);
-        var admission = _limiter.TryBeginCall(context.ConnectionId, kind, context.ConnectionAborted);
+        var admission = _limiter.TryBeginCall(context.ConnectionId, kind, context.ConnectionAborted, GatewaySetup.IsSignedIn(context.User));
         if (admission.Refusal is { } refusal)
         {
             if (admission.Flood)

@@ -70,6 +70,18 @@ public sealed class LimitsOptions
     public int MaxPendingInvocations { get; set; } = 4;
 
     /// <summary>
+    /// The same for an anonymous connection (no token: a viewer who can join, leave and watch, nothing else). 2: a
+    /// leave and the next join side by side. SignalR gives every connection a semaphore of this many + 1 slots for
+    /// its life (a channel buffer of the next power of two), so a big room's anonymous viewers do not carry what
+    /// the signed-in ones may need (and a gateway whose <see cref="MaxPendingInvocations"/> is raised for a few
+    /// publishers does not give it to every viewer).
+    /// </summary>
+    public int AnonymousMaxPendingInvocations { get; set; } = 2;
+
+    /// <summary>The calls in progress a connection may have: <see cref="MaxPendingInvocations"/>, or <see cref="AnonymousMaxPendingInvocations"/> without a token.</summary>
+    public int MaxPendingFor(bool signedIn) => signedIn ? MaxPendingInvocations : AnonymousMaxPendingInvocations;
+
+    /// <summary>
     /// A connection refused this many times faster than <see cref="FloodWindowSeconds"/> allows is closed with
     /// <c>flood</c>. Refusals leak away at FloodStrikes / FloodWindowSeconds per second, so the default closes a
     /// client that keeps calling more than 10 times a second after being told to wait, or fires more than 100
@@ -133,6 +145,7 @@ public sealed class LimitsOptions
         CheckRate(JoinsPerSecond, JoinsBurst, nameof(JoinsPerSecond), nameof(JoinsBurst));
         Check(MaxMessageBytes is >= 1024 and <= 1024 * 1024, nameof(MaxMessageBytes), "1024..1048576");
         Check(MaxPendingInvocations is >= 1 and <= 1024, nameof(MaxPendingInvocations), "1..1024");
+        Check(AnonymousMaxPendingInvocations is >= 1 and <= 1024, nameof(AnonymousMaxPendingInvocations), "1..1024");
         Check(FloodStrikes is >= 1 and <= 1_000_000, nameof(FloodStrikes), "1..1000000");
         Check(FloodWindowSeconds is >= 0.1 and <= 3600, nameof(FloodWindowSeconds), "0.1..3600");
         Check(MaxConnections is >= 1 and <= 10_000_000, nameof(MaxConnections), "1..10000000");

@@ -335,6 +335,47 @@ public sealed class ConnectionLimitsTests
         return (neighbour, received);
     }
 
+    [Fact]
+    public async Task An_anonymous_viewer_has_its_own_smaller_limit_of_calls_in_progress_and_stays_connected()
+    {
+        var room = NewRoom("lim-anon");
+        await using var streamer = await _cluster.ConnectAsync(1, _cluster.Token("st-" + room, Roles.Streamer, room));
+        await streamer.JoinRoomAsync(room);
+        await using var viewer = await _cluster.ConnectAsync(0); // no token
+        var received = new EventCollector(viewer);
+
+        // Joins queue on the connection's membership lock behind the first one's RoomService round trip, so they stay
+        // in progress: past Limits:AnonymousMaxPendingInvocations (2) the rest are refused at once.
+        var calls = Enumerable.Range(0, 20).Select(_ => JoinOutcome(viewer.JoinRoomAsync(room))).ToArray();
+        var outcomes = await Task.WhenAll(calls).WaitAsync(TimeSpan.FromSeconds(30)); // a hang guard, not a timing claim
+        foreach (var outcome in outcomes.Distinct())
+        {
+            _output.WriteLine($"{outcomes.Count(o => o == outcome)} x {outcome}");
+        }
+
+        Assert.Contains("ok", outcomes);
+        Assert.Contains(outcomes, o => o.StartsWith("rate_limited: more than 2 calls in progress per connection retryAfterMs=", StringComparison.Ordinal));
+        Assert.All(outcomes, o => Assert.True(o == "ok" || o.StartsWith("rate_limited: ", StringComparison.Ordinal), o));
+        Assert.DoesNotContain(outcomes, o => o.Contains("more than 4", StringComparison.Ordinal));
+
+        // Joined, connected, and watching.
+        await streamer.SendGiftAsync("rose", 1, "after-anon-burst");
+        await received.WaitForAsync(e => e.Any(x => x.Type == "gift"), "the anonymous viewer gets the gift");
+    }
+
+    private static async Task<string> JoinOutcome(Task<JoinResult> call)
+    {
+        try
+        {
+            await call;
+            return "ok";
+        }
+        catch (RoomClientException ex)
+        {
+            return ex.Message;
+        }
+    }
+
     private static async Task<string> Outcome(Task<GiftResult> call)
     {
         try

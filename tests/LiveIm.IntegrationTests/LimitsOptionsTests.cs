@@ -1,4 +1,7 @@
+using LiveIm.RoomGateway.Connections;
+using LiveIm.RoomGateway.Hubs;
 using LiveIm.RoomGateway.Limits;
+using Microsoft.AspNetCore.SignalR;
 using Xunit;
 
 namespace LiveIm.IntegrationTests;
@@ -28,6 +31,8 @@ public sealed class LimitsOptionsTests
     [InlineData("MaxMessageBytes", 2_000_000)]
     [InlineData("MaxPendingInvocations", 0)]
     [InlineData("MaxPendingInvocations", 1025)]
+    [InlineData("AnonymousMaxPendingInvocations", 0)]
+    [InlineData("AnonymousMaxPendingInvocations", 1025)]
     [InlineData("FloodStrikes", 0)]
     [InlineData("FloodWindowSeconds", 0)]
     [InlineData("MaxConnections", 0)]
@@ -68,5 +73,22 @@ public sealed class LimitsOptionsTests
         Assert.Equal((3d, 4), options.RateOf(CallKind.Moderation));
         Assert.Equal((5d, 6), options.RateOf(CallKind.Other));
         Assert.Equal((10d, 20), options.RateOf(CallKind.Gift));
+    }
+
+    [Fact]
+    public void Anonymous_connections_get_the_configured_hub_options_but_their_own_invocation_slots()
+    {
+        var configured = new HubOptions
+        {
+            KeepAliveInterval = TimeSpan.FromSeconds(7), ClientTimeoutInterval = TimeSpan.FromSeconds(21), HandshakeTimeout = TimeSpan.FromSeconds(3),
+            MaximumReceiveMessageSize = 4096, MaximumParallelInvocationsPerClient = 128, EnableDetailedErrors = true, StreamBufferCapacity = 3,
+            SupportedProtocols = ["json"], StatefulReconnectBufferSize = 1234, DisableImplicitFromServicesParameters = true,
+        };
+        var anonymous = HubWebSocketEndpoint.AnonymousOptions(new HubOptions<RoomHub>(), configured, new LimitsOptions { AnonymousMaxPendingInvocations = 2 });
+
+        Assert.Equal(3, anonymous.MaximumParallelInvocationsPerClient); // the calls allowed + the spare slot a refusal takes
+        var copied = typeof(HubOptions).GetProperties().Where(p => p.CanWrite && p.Name != nameof(HubOptions.MaximumParallelInvocationsPerClient)).ToList();
+        Assert.True(copied.Count >= 9, string.Join(", ", copied.Select(p => p.Name)));
+        Assert.All(copied, p => Assert.Equal(p.GetValue(configured), p.GetValue(anonymous)));
     }
 }

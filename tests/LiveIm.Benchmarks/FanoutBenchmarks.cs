@@ -4,10 +4,9 @@ using LiveIm.Core.Events;
 using LiveIm.Core.Identity;
 using LiveIm.RoomGateway.Delivery;
 using LiveIm.RoomGateway.Rooms;
-using Microsoft.AspNetCore.Connections;
+using LiveIm.Testing;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Protocol;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace LiveIm.Benchmarks;
 
@@ -104,9 +103,7 @@ public class TickFanoutBenchmarks
     {
         public Member(FanoutOptions options, FanoutMetrics metrics)
         {
-            var fromClient = new Pipe();
-            var context = new PipeConnection(new DuplexPipe(fromClient.Reader, new DiscardingWriter()));
-            Connection = new JsonConnection(context);
+            Connection = TestHubConnection.Json(new DiscardingWriter());
             RoomMember = new RoomMember(Connection, new MemberIdentity("u", "U", Roles.Viewer, null), options, metrics);
         }
 
@@ -145,32 +142,6 @@ public class TickFanoutBenchmarks
         public override void Complete(Exception? exception = null)
         {
         }
-    }
-
-    private sealed class JsonConnection(ConnectionContext context)
-        : HubConnectionContext(context, new HubConnectionContextOptions(), NullLoggerFactory.Instance)
-    {
-        private static readonly IHubProtocol Json = new JsonHubProtocol();
-
-        public override IHubProtocol Protocol => Json;
-    }
-
-    private sealed class DuplexPipe(PipeReader input, PipeWriter output) : IDuplexPipe
-    {
-        public PipeReader Input { get; } = input;
-
-        public PipeWriter Output { get; } = output;
-    }
-
-    private sealed class PipeConnection(IDuplexPipe transport) : ConnectionContext
-    {
-        public override string ConnectionId { get; set; } = Guid.NewGuid().ToString("N");
-
-        public override Microsoft.AspNetCore.Http.Features.IFeatureCollection Features { get; } = new Microsoft.AspNetCore.Http.Features.FeatureCollection();
-
-        public override IDictionary<object, object?> Items { get; set; } = new Dictionary<object, object?>();
-
-        public override IDuplexPipe Transport { get; set; } = transport;
     }
 }
 

@@ -6,10 +6,6 @@ using LiveIm.Core.Identity;
 using LiveIm.RoomGateway.Delivery;
 using LiveIm.RoomGateway.Rooms;
 using LiveIm.Testing;
-using Microsoft.AspNetCore.Connections;
-using Microsoft.AspNetCore.SignalR;
-using Microsoft.AspNetCore.SignalR.Protocol;
-using Microsoft.Extensions.Logging.Abstractions;
 using Xunit;
 
 namespace LiveIm.IntegrationTests;
@@ -78,8 +74,7 @@ public sealed partial class ShardWalkTests
 
         public RecordingMember(FanoutOptions options, FanoutMetrics metrics)
         {
-            var context = new PipeConnection(new DuplexPipe(new Pipe().Reader, _output));
-            RoomMember = new RoomMember(new JsonConnection(context), new MemberIdentity("u", "U", Roles.Viewer, null), options, metrics);
+            RoomMember = new RoomMember(TestHubConnection.Json(_output), new MemberIdentity("u", "U", Roles.Viewer, null), options, metrics);
         }
 
         public RoomMember RoomMember { get; }
@@ -138,31 +133,5 @@ public sealed partial class ShardWalkTests
         public override void Complete(Exception? exception = null)
         {
         }
-    }
-
-    private sealed class JsonConnection(ConnectionContext context)
-        : HubConnectionContext(context, new HubConnectionContextOptions(), NullLoggerFactory.Instance)
-    {
-        private static readonly IHubProtocol Json = new JsonHubProtocol();
-
-        public override IHubProtocol Protocol => Json;
-    }
-
-    private sealed class DuplexPipe(PipeReader input, PipeWriter output) : IDuplexPipe
-    {
-        public PipeReader Input { get; } = input;
-
-        public PipeWriter Output { get; } = output;
-    }
-
-    private sealed class PipeConnection(IDuplexPipe transport) : ConnectionContext
-    {
-        public override string ConnectionId { get; set; } = Guid.NewGuid().ToString("N");
-
-        public override Microsoft.AspNetCore.Http.Features.IFeatureCollection Features { get; } = new Microsoft.AspNetCore.Http.Features.FeatureCollection();
-
-        public override IDictionary<object, object?> Items { get; set; } = new Dictionary<object, object?>();
-
-        public override IDuplexPipe Transport { get; set; } = transport;
     }
 }

@@ -82,9 +82,8 @@ public static class GatewaySetup
             // input (a 10 KB room id gets invalid_room); a bigger frame is abuse and closes the connection.
             options.MaximumReceiveMessageSize = limits.MaxMessageBytes;
 
-            // One slot more than the calls a connection may have in progress: LimitsHubFilter refuses the extra call
-            // at once, so SignalR never stops reading a connection behind slow calls (see LimitsHubFilter).
-            options.MaximumParallelInvocationsPerClient = limits.MaxPendingInvocations + 1;
+            // Signed-in connections' slots; anonymous ones run on a handler of their own (HubWebSocketEndpoint).
+            options.MaximumParallelInvocationsPerClient = limits.InvocationSlotsFor(signedIn: true);
         });
         builder.Services.AddSignalR(AddHubFilters);
         builder.Services.RemoveAll<IHubProtocol>();

@@ -48,11 +48,12 @@ internal sealed class HubWebSocketEndpoint
         _hubPath = new PathString(GatewaySetup.HubPath);
         _negotiatePath = _hubPath.Add("/negotiate");
         _hub = ActivatorUtilities.GetServiceOrCreateInstance<HubConnectionHandler<RoomHub>>(services);
+        var configured = services.GetRequiredService<IOptions<HubOptions>>().Value;
         _anonymousHub = new HubConnectionHandler<RoomHub>(
             services.GetRequiredService<HubLifetimeManager<RoomHub>>(),
             services.GetRequiredService<IHubProtocolResolver>(),
-            Options.Create(AnonymousOptions(new HubOptions(), services.GetRequiredService<IOptions<HubOptions>>().Value, limits)),
-            Options.Create(AnonymousOptions(new HubOptions<RoomHub>(), services.GetRequiredService<IOptions<HubOptions>>().Value, limits)),
+            Options.Create(AnonymousOptions(new HubOptions(), configured, limits)),
+            Options.Create(AnonymousOptions(new HubOptions<RoomHub>(), configured, limits)),
             services.GetRequiredService<ILoggerFactory>(),
             services.GetRequiredService<IUserIdProvider>(),
             services.GetRequiredService<IServiceScopeFactory>());
@@ -97,7 +98,7 @@ internal sealed class HubWebSocketEndpoint
     /// <summary>
     /// The hub's options for anonymous connections, written into <paramref name="options"/>: the same as
     /// <paramref name="configured"/> (every public setting, the same filters), with
-    /// <see cref="LimitsOptions.AnonymousMaxPendingInvocations"/> + 1 invocation slots. The handler takes some settings
+    /// an anonymous connection's invocation slots (<see cref="LimitsOptions.InvocationSlotsFor"/>). The handler takes some settings
     /// from its global options and some from its hub's, so both get them.
     /// </summary>
     /// <remarks>
@@ -116,7 +117,7 @@ internal sealed class HubWebSocketEndpoint
             }
         }
 
-        options.MaximumParallelInvocationsPerClient = limits.AnonymousMaxPendingInvocations + 1;
+        options.MaximumParallelInvocationsPerClient = limits.InvocationSlotsFor(signedIn: false);
         GatewaySetup.AddHubFilters(options);
         return options;
     }

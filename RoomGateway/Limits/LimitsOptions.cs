@@ -82,6 +82,13 @@ public sealed class LimitsOptions
     public int MaxPendingFor(bool signedIn) => signedIn ? MaxPendingInvocations : AnonymousMaxPendingInvocations;
 
     /// <summary>
+    /// SignalR's <c>MaximumParallelInvocationsPerClient</c> for such a connection: one slot more than the calls it may
+    /// have in progress. <see cref="LimitsHubFilter"/> refuses the extra call at once, so the spare slot is only ever held
+    /// by a refusal and SignalR never stops reading a connection behind slow calls.
+    /// </summary>
+    public int InvocationSlotsFor(bool signedIn) => MaxPendingFor(signedIn) + 1;
+
+    /// <summary>
     /// A connection refused this many times faster than <see cref="FloodWindowSeconds"/> allows is closed with
     /// <c>flood</c>. Refusals leak away at FloodStrikes / FloodWindowSeconds per second, so the default closes a
     /// client that keeps calling more than 10 times a second after being told to wait, or fires more than 100
